@@ -1,0 +1,1 @@
+"""The ccverify modeling language: grammar loading, parsing, checking, and the IR."""

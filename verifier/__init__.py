@@ -1,0 +1,1 @@
+"""ccverify's verifier: executable semantics, SMT encoding, checks and rendering."""

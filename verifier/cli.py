@@ -1,0 +1,227 @@
+"""The ``ccverify`` command line.  The only place that prints and chooses exit codes.
+
+Exit codes (DESIGN.md §5): 0 closed, 10 not closed, 5 unknown, 3 model error,
+2 usage error, 6 internal error, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+import traceback
+
+from dsl.errors import CCError, ModelError, UsageError
+
+COMMANDS = ("check", "parse", "simulate")
+
+
+def _overrides(pairs: list[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for pair in pairs or []:
+        name, sep, value = pair.partition("=")
+        try:
+            if not sep:
+                raise ValueError
+            out[name.strip()] = int(value)
+        except ValueError:
+            raise UsageError(f"--set expects NAME=INTEGER, got {pair!r}") from None
+    return out
+
+
+def _model_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="the protocol model (.cc)")
+    p.add_argument("--set", action="append", metavar="NAME=VALUE", default=[],
+                   help="override a constant of the model (repeatable)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="ccverify",
+        description="Decide whether a distributed protocol is communication-closed. "
+                    "`ccverify FILE --bound K` is short for `ccverify check FILE --bound K`.",
+        epilog="exit codes: 0 closed, 10 not closed, 5 unknown, 3 model error, "
+               "2 usage error, 6 internal error")
+    sub = top.add_subparsers(dest="command", metavar="COMMAND")
+
+    c = sub.add_parser("check", help="bounded communication-closure check (the default)")
+    _model_args(c)
+    c.add_argument("--bound", "-k", type=int, default=6, help="events per trace (default 6)")
+    c.add_argument("--witness-bound", type=int, default=None,
+                   help="events per round-grouped witness (default: the bound; at least it)")
+    c.add_argument("--engine", choices=["smt", "explicit"], default="smt")
+    c.add_argument("--solver", choices=["z3", "cvc5"], default="z3")
+    c.add_argument("--timeout", type=float, default=None, metavar="SECONDS")
+    c.add_argument("--smt2", metavar="DIR", default=None, help="dump every solver query here")
+    c.add_argument("--no-one-step", action="store_true",
+                   help="skip the unbounded one-step proof")
+    c.add_argument("--json", action="store_true", help="print one JSON object")
+    c.add_argument("--full", action="store_true", help="show all variables in traces")
+    c.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+
+    p = sub.add_parser("parse", help="parse and check a model, print its summary")
+    _model_args(p)
+    p.add_argument("--json", action="store_true", help="dump the IR as JSON")
+
+    s = sub.add_parser("simulate", help="print one random trace")
+    _model_args(s)
+    s.add_argument("--steps", type=int, default=20)
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--full", action="store_true", help="show all variables")
+    return top
+
+
+def _normalize(argv: list[str]) -> list[str]:
+    if argv and argv[0] not in COMMANDS and not argv[0].startswith("-"):
+        return ["check", *argv]
+    return argv
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = _normalize(list(sys.argv[1:] if argv is None else argv))
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return {"check": cmd_check, "parse": cmd_parse, "simulate": cmd_simulate}[
+            args.command](args)
+    except ModelError as err:
+        print(err.render(), file=sys.stderr)
+        return 3
+    except UsageError as err:
+        print(f"ccverify: error: {err}", file=sys.stderr)
+        return 2
+    except CCError as err:
+        print(f"ccverify: internal error: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("ccverify: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception:  # a bug: say so, with the traceback, and exit 6
+        print("ccverify: internal error (a bug in ccverify); please report it:",
+              file=sys.stderr)
+        traceback.print_exc()
+        return 6
+
+
+def _load(args):
+    from dsl.loader import load_model
+
+    return load_model(args.file, _overrides(args.set))
+
+
+def cmd_check(args) -> int:
+    from verifier.result import CheckOptions, Engine
+
+    if args.bound < 1:
+        raise UsageError(f"--bound must be at least 1, got {args.bound}")
+    if args.witness_bound is not None and args.witness_bound < args.bound:
+        raise UsageError("--witness-bound must be at least --bound (the reordering lemma "
+                         "needs room for a witness as long as the trace)")
+    if args.timeout is not None and args.timeout <= 0:
+        raise UsageError("--timeout must be positive")
+    model = _load(args)
+    opts = CheckOptions(bound=args.bound, witness_bound=args.witness_bound,
+                        engine=Engine(args.engine), solver=args.solver,
+                        timeout=args.timeout, smt2_dir=args.smt2,
+                        one_step=not args.no_one_step)
+    progress = None if args.quiet or args.json else _progress
+    result = run_check(model, opts, progress)
+    from verifier.interp import Interpreter
+    from verifier.render import format_result, result_json
+
+    interp = Interpreter(model, opts.rounds)
+    if args.json:
+        print(json.dumps(result_json(interp, result), indent=2))
+    else:
+        print(format_result(interp, result, full=args.full))
+    return result.verdict.exit_code
+
+
+def run_check(model, opts, progress=None):
+    """Run the engine the options name."""
+    from verifier.result import Engine
+
+    if opts.engine is Engine.EXPLICIT:
+        from verifier.explicit import explicit_check
+
+        return explicit_check(model, opts, progress)
+    from verifier.check import smt_check
+
+    return smt_check(model, opts, progress)
+
+
+_T0 = time.monotonic()
+
+
+def _progress(text: str) -> None:
+    print(f"[{time.monotonic() - _T0:6.1f}s] {text}", file=sys.stderr, flush=True)
+
+
+def cmd_parse(args) -> int:
+    model = _load(args)
+    if args.json:
+        from verifier.export import ir_json
+
+        print(json.dumps(ir_json(model), indent=2))
+        return 0
+    from dsl.pretty import expr_str, round_str
+
+    print(f"model {model.name} ({model.file})")
+    if model.constants:
+        print("constants: " + ", ".join(f"{n} = {v}" for n, v in model.constants))
+    for m in model.messages:
+        fields = ", ".join(f"{n}: {t}" for n, t in m.fields)
+        rnd = f" round {round_str(m.round)}" if m.round else ""
+        print(f"message {m.name}({fields}){rnd}")
+    for r in model.roles:
+        print(f"role {r.name}[{r.count}]  round {round_str(r.round)}")
+        if r.observe is not None:
+            print(f"  observe {round_str(r.observe)}")
+        for v in r.vars:
+            print(f"  var {v.name}: {v.ty} = {expr_str(v.init)}")
+        for c in r.candidates:
+            print(f"  candidate {c.text}")
+        for e in r.edges:
+            params = ", ".join(f"{n}: {t}" for n, t in e.params)
+            if e.kind.value == "on":
+                head = f"on {e.msg}({', '.join(e.bindings)}) from {e.sender or '_'}: " \
+                       f"{e.sender_role} as {e.name}"
+            else:
+                head = f"action {e.name}"
+            print(f"  {head}" + (f" with ({params})" if params else "")
+                  + f" when {expr_str(e.guard)}")
+    return 0
+
+
+def cmd_simulate(args) -> int:
+    from verifier.interp import Interpreter
+    from verifier.render import format_step
+    from verifier.conditions import step_violations
+
+    if args.steps < 0:
+        raise UsageError("--steps must be non-negative")
+    model = _load(args)
+    interp = Interpreter(model)
+    rng = random.Random(args.seed)
+    state = interp.initial()
+    print(f"{model.name}: random trace, seed {args.seed}")
+    for i in range(args.steps):
+        succ = interp.successors(state)
+        if not succ:
+            print(f"  (no enabled event after {i} steps: the run is stuck or finished)")
+            break
+        step, state = succ[rng.randrange(len(succ))]
+        print("\n".join(format_step(interp, i, step, step_violations(interp, i, step),
+                                    args.full)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""Projections, the local conditions of DESIGN.md §2, and round-grouping of traces.
+
+These functions work on decoded traces (:class:`verifier.runtime.Trace`) with the
+interpreter as the authority on rounds, tags and observations, so both engines share them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from verifier.result import Violation
+from verifier.runtime import Proc, Round, Step, Trace
+
+if TYPE_CHECKING:
+    from verifier.interp import Interpreter
+
+Projections = tuple[tuple[tuple, ...], ...]
+
+
+def initial_projections(interp: "Interpreter") -> Projections:
+    s0 = interp.initial()
+    return tuple((interp.observe(p, s0.locals[i]),) for i, p in enumerate(interp.procs))
+
+
+def extend_projections(interp: "Interpreter", projs: Projections, pidx: int,
+                       step: Step) -> Projections:
+    """The projections after ``step`` (by process number ``pidx``): stuttering removed."""
+    obs = interp.observe(step.proc, step.post)
+    if projs[pidx][-1] == obs:
+        return projs
+    return projs[:pidx] + (projs[pidx] + (obs,),) + projs[pidx + 1:]
+
+
+def projections(interp: "Interpreter", trace: Trace) -> Projections:
+    """``proj_p(trace)`` for every process p, in the interpreter's process order."""
+    index = {p: i for i, p in enumerate(interp.procs)}
+    projs = initial_projections(interp)
+    for step in trace.steps:
+        projs = extend_projections(interp, projs, index[step.proc], step)
+    return projs
+
+
+def fmt_round(r: Round) -> str:
+    return "(" + ", ".join(str(x) for x in r) + ")"
+
+
+def step_violations(interp: "Interpreter", i: int, step: Step) -> list[Violation]:
+    """The local conditions ``step`` (the i-th event of a trace) breaks."""
+    out: list[Violation] = []
+    pre = interp.round_of(step.proc, step.pre)
+    post = interp.round_of(step.proc, step.post)
+    who = str(step.proc)
+    if post < pre:
+        out.append(Violation(i, "monotone",
+                             f"{who} lowered its round from {fmt_round(pre)} to "
+                             f"{fmt_round(post)} in '{step.edge}'"))
+    for m in step.sent:
+        declared = interp.declared_round(m)
+        if declared is not None and declared != m.tag:
+            out.append(Violation(i, "send",
+                                 f"{who} sent {m.type} to {m.dst} declaring round "
+                                 f"{fmt_round(declared)} while in round {fmt_round(m.tag)}"))
+    m = step.consumed
+    if m is not None:
+        if m.tag < pre:
+            out.append(Violation(i, "receive",
+                                 f"{who} acted on a round-{fmt_round(m.tag)} {m.type} from "
+                                 f"{m.src} while in round {fmt_round(pre)} (a stale message "
+                                 f"changed its state or made it send)"))
+        elif m.tag > post:
+            out.append(Violation(i, "receive",
+                                 f"{who} acted on a round-{fmt_round(m.tag)} {m.type} from "
+                                 f"{m.src} but stayed in round {fmt_round(post)} (a future "
+                                 f"message used without moving to its round)"))
+    return out
+
+
+def trace_violations(interp: "Interpreter", trace: Trace) -> tuple[Violation, ...]:
+    return tuple(v for i, s in enumerate(trace.steps) for v in step_violations(interp, i, s))
+
+
+def kappa_of(interp: "Interpreter", step: Step) -> Round:
+    """The round the reordering lemma gives an event: the tag of the message it receives,
+    else its round before the event."""
+    if step.consumed is not None:
+        return step.consumed.tag
+    return interp.round_of(step.proc, step.pre)
+
+
+def grouped_kappas(interp: "Interpreter", steps: tuple[Step, ...]) -> tuple[Round, ...] | None:
+    """Rounds kappa making ``steps`` round-grouped (DESIGN.md §2), each the least possible,
+    or None when the sequence is not round-grouped."""
+    out: list[Round] = []
+    cur: Round | None = None
+    for step in steps:
+        lo = interp.round_of(step.proc, step.pre)
+        hi = interp.round_of(step.proc, step.post)
+        if step.consumed is not None:
+            k = step.consumed.tag
+            if (cur is not None and k < cur) or not lo <= k <= hi:
+                return None
+        else:
+            k = lo if cur is None or lo >= cur else cur
+            if k > hi:
+                return None
+        out.append(k)
+        cur = k
+    return tuple(out)
+
+
+def reorder_by_kappa(interp: "Interpreter", trace: Trace) -> tuple[Step, ...]:
+    """The reordering of the lemma: the events sorted stably by :func:`kappa_of`."""
+    keyed = [(kappa_of(interp, s), i, s) for i, s in enumerate(trace.steps)]
+    keyed.sort(key=lambda t: (t[0], t[1]))
+    return tuple(s for _, _, s in keyed)
+
+
+def proc_index(interp: "Interpreter") -> dict[Proc, int]:
+    return {p: i for i, p in enumerate(interp.procs)}

@@ -1,0 +1,144 @@
+"""Rendering of traces and check results as text and as JSON-able dictionaries.
+
+Everything here reads :mod:`verifier.runtime` objects and the interpreter (for types,
+rounds and tags); nothing here prints: the CLI decides where text goes.
+"""
+
+from __future__ import annotations
+
+from verifier.conditions import fmt_round, grouped_kappas
+from verifier.interp import Interpreter
+from verifier.result import CheckResult, Verdict, Violation
+from verifier.runtime import Message, Step, Trace
+from verifier.values import format_value, to_json
+
+
+def _msg_args(interp: Interpreter, m: Message) -> list[tuple[str, str]]:
+    decl = interp.model.message(m.type)
+    return [(name, format_value(ty, v)) for (name, ty), v in zip(decl.fields, m.fields)]
+
+
+def format_message(interp: Interpreter, m: Message, *, direction: str = "to") -> str:
+    args = ", ".join(v for _, v in _msg_args(interp, m))
+    who = m.dst if direction == "to" else m.src
+    return f"{m.type}({args}) {direction} {who} [tag {fmt_round(m.tag)}]"
+
+
+def changed_vars(interp: Interpreter, step: Step, full: bool = False) -> list[tuple[str, str, str]]:
+    role = interp.proc_role(step.proc)
+    out = []
+    for decl, a, b in zip(role.vars, step.pre, step.post):
+        if full or a != b:
+            out.append((decl.name, format_value(decl.ty, a), format_value(decl.ty, b)))
+    return out
+
+
+def format_step(interp: Interpreter, i: int, step: Step, marks: list[Violation],
+                full: bool = False) -> list[str]:
+    edge = interp.proc_role(step.proc).edge(step.edge)
+    params = ", ".join(f"{n}={format_value(t, v)}" for (n, t), v in zip(edge.params, step.params))
+    head = f"{i + 1:>3}. {step.proc} {step.edge}" + (f"({params})" if params else "")
+    pre = interp.round_of(step.proc, step.pre)
+    post = interp.round_of(step.proc, step.post)
+    rounds = fmt_round(pre) if pre == post else f"{fmt_round(pre)} -> {fmt_round(post)}"
+    lines = [f"{head}   round {rounds}"]
+    if step.consumed is not None:
+        lines.append(f"       received {format_message(interp, step.consumed, direction='from')}")
+    for name, a, b in changed_vars(interp, step, full):
+        lines.append(f"       {name}: {a} -> {b}" if a != b else f"       {name} = {a}")
+    for m in step.sent:
+        lines.append(f"       sent {format_message(interp, m)}")
+    for v in marks:
+        lines.append(f"       !! breaks '{v.condition}': {v.text}")
+    return lines
+
+
+def format_trace(interp: Interpreter, trace: Trace, violations=(), full: bool = False,
+                 grouped: bool = False) -> str:
+    """The trace event by event; for a grouped trace, round boundaries as rules."""
+    kappas = grouped_kappas(interp, trace.steps) if grouped else None
+    lines: list[str] = []
+    current = None
+    for i, step in enumerate(trace.steps):
+        if kappas is not None and kappas[i] != current:
+            current = kappas[i]
+            lines.append(f"  ---- round {fmt_round(current)} " + "-" * 30)
+        marks = [v for v in violations if v.step == i]
+        lines.extend(format_step(interp, i, step, marks, full))
+    return "\n".join(lines) if lines else "  (no events)"
+
+
+def format_result(interp: Interpreter, result: CheckResult, full: bool = False) -> str:
+    """The verdict, its evidence and the statistics, for the terminal."""
+    model = interp.model
+    kp = result.witness_bound
+    banner = result.verdict.value
+    if result.verdict is Verdict.CLOSED_BOUNDED:
+        banner = f"closed up to bound {result.bound}"
+    out = [f"{model.name}: {banner}"]
+    if result.verdict is Verdict.NOT_CLOSED and result.trace is not None:
+        n = len(result.trace)
+        out.append(f"counterexample: a trace of {n} event{'s' if n != 1 else ''}")
+        out.append(format_trace(interp, result.trace, result.violations, full))
+        why = [v.text for v in result.violations]
+        if why:
+            out.append("suspicious because: " + "; ".join(why))
+        out.append(f"No round-grouped trace of at most {kp} events reproduces these local "
+                   f"states (every process's projection).")
+    elif result.reason:
+        out.append(result.reason)
+    s = result.stats
+    engine = result.engine.value + (f" ({result.solver})" if result.solver else "")
+    extra = f", {s.solver_calls} solver calls, {s.refuted} suspicious traces refuted" \
+        if result.engine.value == "smt" else f", {s.nodes} search nodes"
+    out.append(f"[{engine}: bound {result.bound}, witness bound {kp}, "
+               f"{s.seconds:.2f} s{extra}]")
+    return "\n".join(out)
+
+
+def message_json(interp: Interpreter, m: Message) -> dict:
+    decl = interp.model.message(m.type)
+    return {"type": m.type, "src": str(m.src), "dst": str(m.dst), "tag": list(m.tag),
+            "fields": {n: to_json(t, v) for (n, t), v in zip(decl.fields, m.fields)}}
+
+
+def trace_json(interp: Interpreter, trace: Trace) -> list[dict]:
+    events = []
+    for step in trace.steps:
+        role = interp.proc_role(step.proc)
+        edge = role.edge(step.edge)
+        events.append({
+            "process": str(step.proc),
+            "edge": step.edge,
+            "params": {n: to_json(t, v) for (n, t), v in zip(edge.params, step.params)},
+            "received": message_json(interp, step.consumed) if step.consumed else None,
+            "sent": [message_json(interp, m) for m in step.sent],
+            "changed": {d.name: to_json(d.ty, b)
+                        for d, a, b in zip(role.vars, step.pre, step.post) if a != b},
+            "round_before": list(interp.round_of(step.proc, step.pre)),
+            "round_after": list(interp.round_of(step.proc, step.post)),
+        })
+    return events
+
+
+def result_json(interp: Interpreter, result: CheckResult) -> dict:
+    s = result.stats
+    return {
+        "model": interp.model.name,
+        "file": interp.model.file,
+        "verdict": result.verdict.value,
+        "closed": result.verdict.closed,
+        "bound": result.bound,
+        "witness_bound": result.witness_bound,
+        "engine": result.engine.value,
+        "solver": result.solver,
+        "reason": result.reason,
+        "depth": result.depth,
+        "trace": trace_json(interp, result.trace) if result.trace else None,
+        "violations": [{"step": v.step + 1, "condition": v.condition, "text": v.text}
+                       for v in result.violations],
+        "timings": {"seconds": round(s.seconds, 3), "per_bound": s.per_bound},
+        "solver_calls": s.solver_calls,
+        "refuted": s.refuted,
+        "nodes": s.nodes,
+    }
