@@ -462,3 +462,23 @@ def test_every_expression_node_is_typed_and_has_a_span(model):
     walk(model.messages, "messages")
     assert len(exprs) > 100
     assert not untyped and not unplaced, (untyped, unplaced)
+
+
+def test_the_example_in_the_language_docs_loads():
+    doc = (ROOT / "docs" / "dsl.md").read_text()
+    example = doc.split("```\n", 2)[1]
+    model = load_text(example, "ping_closed.cc")
+    assert [e.name for e in model.roles[0].edges] == ["tick", "ping"]
+
+
+def test_keyword_lists_agree():
+    """NOTE(keywords): the keywords of the grammar, the ones RECORD_OPEN must not mistake
+    for a record type name, and the list in docs/dsl.md are the same set."""
+    parser = grammar.get_parser()
+    keywords = {t.pattern.value for t in parser.terminals
+                if t.pattern.type == "str" and t.pattern.value.isidentifier()}
+    record_open = next(t for t in parser.terminals if t.name == "RECORD_OPEN").pattern.value
+    excluded = set(record_open.split("(?:", 2)[1].split(")")[0].split("|"))
+    doc = (ROOT / "docs" / "dsl.md").read_text()
+    documented = set(doc.split("Keywords: ", 1)[1].split(".", 1)[0].replace("`", "").split())
+    assert keywords == excluded == documented

@@ -19,7 +19,7 @@ def _msg_args(interp: Interpreter, m: Message) -> list[tuple[str, str]]:
 
 
 def format_message(interp: Interpreter, m: Message, *, direction: str = "to") -> str:
-    args = ", ".join(v for _, v in _msg_args(interp, m))
+    args = ", ".join(f"{n}={v}" for n, v in _msg_args(interp, m))
     who = m.dst if direction == "to" else m.src
     return f"{m.type}({args}) {direction} {who} [tag {fmt_round(m.tag)}]"
 
