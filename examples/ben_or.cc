@@ -34,6 +34,9 @@
 #      step3 sends R1(r, _) after r := r + 1, ph := 1; declared rounds (m, 1) and (m, 2).
 #   3. receive in window: R1(m, _) only when m = r and ph = 1, R2(m, _) only when m = r and
 #      ph = 2; neither changes the round, so round(pre) = tag = round(post).
+#
+# Machine-readable summary of the expectation above (read by tests/test_corpus.py):
+# expect: closed-all at bound 6
 
 const N = 3        # processes
 const T = 1        # crash faults tolerated, N > 2T

@@ -50,6 +50,9 @@
 #   Within small bounds only the first phases are reached: the first decision needs 11
 #   events (2 starts, 2 EST receives, propose, 2 PROP receives, 2 REPLY receives,
 #   conclude, 1 DEC receive); the one-step proof covers every bound anyway.
+#
+# Machine-readable summary of the expectation above (read by tests/test_corpus.py):
+# expect: closed-all at bound 6
 
 const N = 3        # processes
 const MAXR = 2     # last round

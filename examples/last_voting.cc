@@ -45,6 +45,9 @@
 #   (not started, ph = Propose) `start` would send EST tagged (φ, Propose) while EST
 #   declares (φ, Collect) (condition 2).  The conjunct states a reachable-state fact
 #   (ph stays Collect until `start`), it removes no reachable behavior.
+#
+# Machine-readable summary of the expectation above (read by tests/test_corpus.py):
+# expect: closed-all at bound 6
 
 const N = 3        # processes
 const MAXPHI = 2   # last phase

@@ -66,6 +66,9 @@
 #      P2a with (b, s) > (bal, slot) are ahead of the acceptor and it jumps to them.
 #   Late messages (P1b after election, P2b after the slot is chosen, P1a/P2a of older
 #   ballots or slots) are dropped by the guards: inert, like a loss.
+#
+# Machine-readable summary of the expectation above (read by tests/test_corpus.py):
+# expect: closed-all at bound 6
 
 const NP = 2           # leaders (proposers)
 const NA = 3           # acceptors

@@ -35,6 +35,9 @@
 #   3. receive in window: VAL(m, _) is received only when m = r, and keeps r, so
 #      round(pre) = tag = round(post).
 # Contrast: examples/one_third_rule_stale.cc, the same algorithm without the m = r check.
+#
+# Machine-readable summary of the expectation above (read by tests/test_corpus.py):
+# expect: closed-all at bound 6
 
 const N = 3        # processes
 const MAXR = 2     # last round

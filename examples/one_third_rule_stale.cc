@@ -30,6 +30,10 @@
 # exists: P[1] start(1), P[1] next, P[0] start(0), P[0] receives VAL(0, 1) and VAL(1, 1)
 # while in round 0: cnt[1] = 2 in round 0 with only one round-0 message of value 1 sent
 # to P[0].)  A bounded check needs k >= 4 to find the first one.
+#
+# Machine-readable summary of the expectation above (read by tests/test_corpus.py):
+# expect: closed at bound 3
+# expect: not-closed at bound 6 length 4
 
 const N = 3        # processes
 const MAXR = 2     # last round

@@ -69,6 +69,9 @@
 # What would change it: answering a prepare of an older ballot (a nack carrying the
 # acceptor's higher ballot, that the proposer then acts on), or a proposer counting
 # promises after it moved to Accept, are receives outside the window (cf. raft.cc).
+#
+# Machine-readable summary of the expectation above (read by tests/test_corpus.py):
+# expect: closed-all at bound 6
 
 const NP = 2       # proposers
 const NA = 3       # acceptors

@@ -39,6 +39,11 @@
 #   from a state with round (2, Promise) to one with round (1, Accepted); an event whose
 #   round decreases admits no kappa with round(pre) <= kappa <= round(post), so no
 #   round-grouped trace contains it (DESIGN.md §2).  This holds for every witness bound.
+#
+# Machine-readable summary of the expectation above (read by tests/test_corpus.py):
+# expect: closed at bound 6
+# expect: not-closed at bound 6 length 6 set NA=1
+# expect: not-closed at bound 8 length 8 slow
 
 const NP = 2       # proposers
 const NA = 3       # acceptors

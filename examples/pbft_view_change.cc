@@ -54,6 +54,9 @@
 #      NEWVIEW (v', Normal) at (view, s) <= (v', Normal), moving to exactly (v', Normal).
 #   A full view change with one backup installing the new view takes 8 events (3 timeouts,
 #   3 VIEWCHANGE receives, new_view, one NEWVIEW receive).
+#
+# Machine-readable summary of the expectation above (read by tests/test_corpus.py):
+# expect: closed-all at bound 6
 
 const N = 4        # replicas, N = 3F + 1
 const F = 1        # faulty replicas tolerated

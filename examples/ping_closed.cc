@@ -34,6 +34,9 @@
 # projections, for every bound.  Contrast: ping_stale.cc (also counts older pings: not
 # closed), ping_jump.cc (jumps forward on newer pings: closed), ping_echo.cc (answers
 # older pings: not closed).
+#
+# Machine-readable summary of the expectation above (read by tests/test_corpus.py):
+# expect: closed-all at bound 6
 
 const N = 2        # processes
 const MAXR = 2     # last round

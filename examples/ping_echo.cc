@@ -63,6 +63,10 @@
 # counts the late ack(2): (2,2), with P[0] never having received a ping(2) to answer.
 # With MAXR = 3 more appear, e.g. the ack(3) of a late ping(1) lifts P[0] from (1,0) to
 # (3,0), which no tick and no legitimate message can do.
+#
+# Machine-readable summary of the expectation above (read by tests/test_corpus.py):
+# expect: closed at bound 5
+# expect: not-closed at bound 6 length 6
 
 const N = 2        # processes
 const MAXR = 2     # last round

@@ -33,6 +33,9 @@
 # of round m, counted in round m, so the grouped trace counts it in the same round as the
 # asynchronous one.  Contrast: ping_stale.cc counts pings in a round ABOVE theirs (a
 # receive below the window) and is not closed.
+#
+# Machine-readable summary of the expectation above (read by tests/test_corpus.py):
+# expect: closed-all at bound 6
 
 const N = 2        # processes
 const MAXR = 2     # last round

@@ -37,6 +37,10 @@
 # events to jump there — there is no jump here), a ping of round >= 1 from the other
 # process (one tick) and the receive itself; a trace of at most 3 events has no late
 # receive, so all its events meet conditions 1-3 and the reordering lemma applies.
+#
+# Machine-readable summary of the expectation above (read by tests/test_corpus.py):
+# expect: closed at bound 3
+# expect: not-closed at bound 6 length 4
 
 const N = 2        # processes
 const MAXR = 2     # last round

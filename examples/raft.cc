@@ -104,6 +104,10 @@
 # equivalent: drop its stale receipts (their answers are not received) and reorder.
 # That it is not closed is what DESIGN.md §1 reports for Raft with the term as round; the
 # interesting questions are for the other candidates (see DESIGN.md §3).
+#
+# Machine-readable summary of the expectation above (read by tests/test_corpus.py):
+# expect: closed at bound 4
+# expect: not-closed at bound 6 length 5
 
 const NS = 3           # servers
 const MAXT = 2         # last term

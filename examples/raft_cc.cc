@@ -49,6 +49,9 @@
 # would work is left to the tool (candidates); I expect not: a server whose commitIndex
 # is 1 that receives a RequestVote from a candidate whose commitIndex is 0 (tag 0 <
 # round(pre) = 1) still changes votedFor — a stale message by that measure.
+#
+# Machine-readable summary of the expectation above (read by tests/test_corpus.py):
+# expect: closed-all at bound 6
 
 const NS = 3           # servers
 const MAXT = 2         # last term

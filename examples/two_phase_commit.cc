@@ -50,6 +50,9 @@
 #   3. receive in window: vote_req (tag VoteRequest) only in VoteRequest; vote (Vote) in
 #      VoteRequest or Vote, ending in Vote; decision (Decision) in VoteRequest or Vote,
 #      ending in Ack; ack (Ack) in Decision or Ack, ending in Ack.
+#
+# Machine-readable summary of the expectation above (read by tests/test_corpus.py):
+# expect: closed-all at bound 6
 
 const NP = 2       # participants
 

@@ -81,6 +81,9 @@
 #      replica's (or larger, for join and STARTVIEW, which then jump to it), the status
 #      of the message's phase (or earlier, then moving to it), and op n = len(log) + 1 for
 #      PREPARE, n = len(log) for PREPAREOK / COMMIT with np not past the message's.
+#
+# Machine-readable summary of the expectation above (read by tests/test_corpus.py):
+# expect: closed-all at bound 6
 
 const N = 3          # replicas
 const F = 1          # failures tolerated, N = 2F + 1

@@ -40,6 +40,9 @@
 #   happens after the view change completes when the old primary is re-elected, and the
 #   stale entry then flows into DOVIEWCHANGE logs: this is the classic VR bug that lets an
 #   op prepared in an abandoned view resurface.
+#
+# Machine-readable summary of the expectation above (read by tests/test_corpus.py):
+# expect: not-closed at bound 6 length 3
 
 const N = 3          # replicas
 const F = 1          # failures tolerated, N = 2F + 1

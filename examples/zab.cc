@@ -74,6 +74,10 @@
 #   (e', NewEpoch), ACK-E from (e', AckE), NEWLEADER from (e', NewLeader), ACK-LD from
 #   (e', AckLD), COMMIT-LD from (e', CommitLD)); every receive other than CEPOCH at the
 #   leader meets condition 3.
+#
+# Machine-readable summary of the expectation above (read by tests/test_corpus.py):
+# expect: closed at bound 6
+# expect: not-closed at bound 7 length 7 slow
 
 const NL = 2          # prospective leaders
 const NF = 3          # followers

@@ -393,3 +393,20 @@ def test_random_protocols_same_traces():
 @pytest.mark.slow
 def test_random_protocols_same_traces_many():
     _random_test(300)()
+
+
+def test_write_smt2_round_trips(tmp_path):
+    from pysmt.smtlib.parser import SmtLibParser
+
+    from verifier.smt import write_smt2
+
+    env = Environment()
+    enc = TraceEncoding(ping_model(True), env, 3)
+    for d, want in ((1, False), (2, True)):
+        path = str(tmp_path / f"q{d}.smt2")
+        write_smt2(env, [enc.constraints(), enc.suspicious(), enc.length_eq(d)], path)
+        env2 = Environment()
+        script = SmtLibParser(environment=env2).get_script_fname(path)
+        s = make_solver(env2)
+        s.add_assertion(script.get_last_formula())
+        assert s.solve() == want

@@ -30,7 +30,7 @@ from verifier.conditions import projections, trace_violations
 from verifier.encode import OneStepEncoding, TraceEncoding
 from verifier.interp import Interpreter, ReplayError
 from verifier.result import CheckOptions, CheckResult, Engine, Stats, Verdict
-from verifier.smt import make_solver
+from verifier.smt import make_solver, set_time_limit
 from dsl.errors import InternalError
 
 
@@ -71,26 +71,48 @@ class Query:
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise _Stop(f"time limit reached before the {self.label} query {where}")
         self.stats.solver_calls += 1
+        if self.deadline is not None:
+            set_time_limit(self.solver, self.deadline - time.monotonic())
         if self.dump_dir:
             self._dump(assumptions)
         try:
             return self.solver.solve(list(assumptions))
         except SolverReturnedUnknownResultError:
+            if self.deadline is not None and time.monotonic() >= self.deadline - 0.05:
+                raise _Stop(f"time limit reached during the {self.label} query {where}")
             raise _Stop(f"the solver answered unknown on the {self.label} query {where}")
 
     def model(self):
         return self.solver.get_model()
 
     def _dump(self, assumptions) -> None:
-        from pysmt.smtlib.script import smtlibscript_from_formula
+        """Write the current query (every asserted frame and the assumptions) as a
+        standalone SMT-LIB2 script: set-logic, declarations, assertions, check-sat."""
+        from pysmt.exceptions import NoLogicAvailableError
+        from pysmt.logics import get_closer_smtlib_logic
+        from pysmt.oracles import get_logic
+        from pysmt.smtlib import commands as smtcmd
+        from pysmt.smtlib.script import SmtLibScript
 
-        mgr = self.env.formula_manager
-        formula = mgr.And([f for frame in self.frames for f in frame] + list(assumptions))
+        formulas = [f for frame in self.frames for f in frame] + list(assumptions)
+        conj = self.env.formula_manager.And(formulas)
+        try:
+            logic = get_closer_smtlib_logic(get_logic(conj, self.env))
+        except NoLogicAvailableError:  # pragma: no cover - the encoder stays in QF_LIA
+            logic = get_logic(conj, self.env)
+        script = SmtLibScript()
+        script.add(smtcmd.SET_LOGIC, [logic])
+        for symbol in sorted(conj.get_free_variables(), key=lambda s: s.symbol_name()):
+            script.add(smtcmd.DECLARE_FUN, [symbol])
+        for f in formulas:
+            script.add(smtcmd.ASSERT, [f])
+        script.add(smtcmd.CHECK_SAT, [])
         os.makedirs(self.dump_dir, exist_ok=True)
         path = os.path.join(self.dump_dir,
                             f"query{self.stats.solver_calls:04d}-{self.label}.smt2")
         with open(path, "w") as out:
-            smtlibscript_from_formula(formula, environment=self.env).serialize(out, daggify=True)
+            out.write(f"; ccverify query {self.stats.solver_calls} ({self.label})\n")
+            script.serialize(out, daggify=True)
 
     def close(self) -> None:
         self.solver.exit()

@@ -147,6 +147,27 @@ class EncoderBase:
         return tuple(self.define(self.ops.to_int(self.sx.expr(e, ctx)))  # type: ignore[misc]
                      for e in self.rounds[p.role])
 
+    def attribute_terms(self, p: Proc, state: dict[str, SVal],
+                        exprs: tuple[ir.Expr, ...]) -> tuple[tuple[FNode, ...], list[FNode]]:
+        """Int terms (booleans as 0/1) of state expressions ``exprs`` of ``p``'s role in
+        ``state`` — like :meth:`round_terms`, for expressions that are not the encoding's
+        rounds (round-attribute synthesis evaluates many candidates on one encoding).
+
+        The definitions of auxiliary symbols this introduces are *returned*, not added to
+        the encoding, so :meth:`all_defs` and the frozen query formulas are unchanged; the
+        caller asserts them alongside its query."""
+        start, guard = len(self.defs), self.def_guard
+        self.def_guard = None
+        try:
+            ctx = Ctx(dict(state), p.idx, types=self.var_types(p))
+            terms = tuple(self.define(self.ops.to_int(self.sx.expr(e, ctx)))  # type: ignore[misc]
+                          for e in exprs)
+        finally:
+            self.def_guard = guard
+        extra = self.defs[start:]
+        del self.defs[start:]
+        return terms, extra  # type: ignore[return-value]
+
     def observe_vals(self, p: Proc, state: dict[str, SVal]) -> tuple[tuple[SVal, ...], tuple]:
         """The observed values of ``p`` in ``state`` and their types (NOTE: the whole local
         state when the role has no observe clause, as Interpreter.observe)."""

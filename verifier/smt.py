@@ -8,8 +8,13 @@ Nothing else in ccverify imports z3 or cvc5.
 
 from __future__ import annotations
 
+from typing import Iterable
+
 from pysmt.environment import Environment
 from pysmt.exceptions import NoSolverAvailableError
+from pysmt.fnode import FNode
+from pysmt.smtlib.printers import SmtDagPrinter
+from pysmt.utils import quote
 from pysmt.logics import QF_LIA, QF_UFLIRA, Logic
 from pysmt.solvers.solver import Solver
 
@@ -40,3 +45,40 @@ def make_solver(env: Environment, name: str = "z3", logic: Logic | str | None = 
                                   generate_models=True, random_seed=SEED)
     except NoSolverAvailableError as exc:  # pragma: no cover - depends on installation
         raise UsageError(f"solver {name!r} is not available: {exc}") from exc
+
+
+def write_smt2(env: Environment, formulas: Iterable[FNode], path: str,
+               logic: str = "QF_LIA") -> None:
+    """Write the conjunction of ``formulas`` (assertions, then assumptions) as an SMT-LIB2
+    script with ``(check-sat)``.  Unlike pysmt's ``smtlibscript_from_formula`` this works
+    in any environment, not only the global one."""
+    formulas = list(formulas)
+    symbols: set[FNode] = set()
+    for f in formulas:
+        symbols |= env.fvo.get_free_variables(f)
+    with open(path, "w") as out:
+        out.write(f"(set-logic {logic})\n")
+        for s in sorted(symbols, key=lambda s: s.symbol_name()):
+            out.write(f"(declare-fun {quote(s.symbol_name())} () "
+                      f"{s.symbol_type().as_smtlib(funstyle=False)})\n")
+        for f in formulas:
+            out.write("(assert ")
+            SmtDagPrinter(out).printer(f)
+            out.write(")\n")
+        out.write("(check-sat)\n")
+
+
+def set_time_limit(solver: Solver, seconds: float | None) -> None:
+    """Limit the next ``solve`` calls of ``solver`` to ``seconds`` (None: no limit).  A call
+    that runs out answers *unknown* (pysmt raises SolverReturnedUnknownResultError)."""
+    ms = 0 if seconds is None else max(1, int(seconds * 1000))
+    native = getattr(solver, "z3", None)
+    if native is not None:
+        native.set("timeout", ms if ms else 4294967295)
+        return
+    native = getattr(solver, "cvc5", None)
+    if native is not None:
+        try:
+            native.setOption("tlimit-per", str(ms))
+        except Exception:  # noqa: BLE001 - an option cvc5 refuses: no limit, as documented
+            pass

@@ -1,0 +1,144 @@
+"""The command line as a user meets it: exit codes, messages, JSON, bad input, limits."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from verifier.cli import main
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+CCVERIFY = [sys.executable, "-m", "verifier.cli"]
+
+
+def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([*CCVERIFY, *args], capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def ex(name: str) -> str:
+    return str(EXAMPLES / name)
+
+
+def test_default_command_is_check_and_not_closed_exits_10():
+    r = run(ex("ping_stale.cc"), "--bound", "4", "--quiet")
+    assert r.returncode == 10, r.stderr
+    assert "not closed" in r.stdout
+    assert "No round-grouped trace of at most 4 events" in r.stdout
+
+
+def test_closed_exits_0_and_check_alias():
+    r = run("check", ex("ping_closed.cc"), "--bound", "3", "-q")
+    assert r.returncode == 0, r.stderr
+    assert "closed (all bounds)" in r.stdout
+
+
+def test_json_is_one_object_with_the_trace():
+    r = run(ex("ping_stale.cc"), "--bound", "4", "--json")
+    assert r.returncode == 10
+    data = json.loads(r.stdout)
+    assert data["verdict"] == "not closed" and data["bound"] == 4
+    assert len(data["trace"]) == 4
+    assert data["violations"] and data["violations"][0]["condition"] == "receive"
+    assert "seconds" in data["timings"]
+
+
+def test_explicit_engine_from_the_command_line():
+    r = run(ex("ping_echo.cc"), "--bound", "6", "--engine", "explicit", "-q")
+    assert r.returncode == 10
+    assert "a trace of 6 events" in r.stdout
+
+
+@pytest.mark.parametrize("args", [["--bound", "0"], ["--bound", "-3"],
+                                  ["--bound", "4", "--witness-bound", "3"],
+                                  ["--bound", "2", "--timeout", "0"],
+                                  ["--bound", "x"], ["--set", "N"]])
+def test_impossible_bounds_and_bad_flags_are_usage_errors(args):
+    r = run(ex("ping_closed.cc"), *args)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert "Traceback" not in r.stderr
+    assert "error" in r.stderr
+
+
+def test_missing_file_is_a_usage_error():
+    r = run("/nonexistent/model.cc", "--bound", "2")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+def test_unknown_constant_override():
+    r = run(ex("ping_closed.cc"), "--set", "NOPE=3")
+    assert r.returncode == 2 and "NOPE" in r.stderr
+
+
+def test_model_errors_exit_3_with_position_and_caret(tmp_path):
+    bad = tmp_path / "bad.cc"
+    bad.write_text("const N = 2\nrole P[N] {\n  var r: 0..2 = 0\n  round (r)\n"
+                   "  action a when q > 1 { r := r + 1 }\n}\n")
+    r = run(str(bad), "--bound", "2")
+    assert r.returncode == 3
+    assert f"{bad}:5:17: error:" in r.stderr
+    assert "unknown name 'q'" in r.stderr
+    assert "^" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_unsupported_construct_is_a_model_error(tmp_path):
+    bad = tmp_path / "div.cc"
+    bad.write_text("const N = 2\nrole P[N] {\n  var r: 0..2 = 0\n  var x: 0..2 = 0\n"
+                   "  round (r)\n  action a when r < 2 { r := x / r }\n}\n")
+    r = run(str(bad), "--bound", "2")
+    assert r.returncode == 3
+    assert "unsupported" in r.stderr and ":6:" in r.stderr
+
+
+def test_timeout_gives_unknown_and_exit_5():
+    r = run(ex("raft.cc"), "--bound", "9", "--timeout", "1", "--no-one-step", "-q")
+    assert r.returncode == 5, r.stdout
+    assert "unknown" in r.stdout and "time limit" in r.stdout
+
+
+def test_ctrl_c_exits_cleanly():
+    proc = subprocess.Popen([*CCVERIFY, ex("raft.cc"), "--bound", "10", "--no-one-step"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.5)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, (out, err)
+    assert "interrupted" in err and "Traceback" not in err
+
+
+def test_help_lists_the_commands(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    for word in ("check", "parse", "simulate", "exit codes"):
+        assert word in out
+
+
+def test_parse_prints_the_model_and_json_ir(capsys):
+    assert main(["parse", ex("raft.cc")]) == 0
+    out = capsys.readouterr().out
+    assert "role Server[3]" in out and "round currentTerm" in out
+    assert main(["parse", ex("ping_closed.cc"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["node"] == "Model" and data["roles"][0]["name"] == "P"
+
+
+def test_simulate_is_reproducible(capsys):
+    assert main(["simulate", ex("raft.cc"), "--steps", "30", "--seed", "1"]) == 0
+    first = capsys.readouterr().out
+    assert main(["simulate", ex("raft.cc"), "--steps", "30", "--seed", "1"]) == 0
+    assert capsys.readouterr().out == first
+    assert "Server[" in first and "round" in first
+
+
+def test_cvc5_gives_the_same_verdict():
+    pytest.importorskip("cvc5")
+    r = run(ex("ping_stale.cc"), "--bound", "4", "--solver", "cvc5", "-q")
+    assert r.returncode == 10 and "a trace of 4 events" in r.stdout
