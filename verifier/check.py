@@ -30,7 +30,7 @@ from verifier.conditions import projections, trace_violations
 from verifier.encode import OneStepEncoding, TraceEncoding
 from verifier.interp import Interpreter, ReplayError
 from verifier.result import CheckOptions, CheckResult, Engine, Stats, Verdict
-from verifier.smt import make_solver, set_time_limit
+from verifier.smt import interrupted, make_solver, set_time_limit
 from dsl.errors import InternalError
 
 
@@ -78,9 +78,14 @@ class Query:
         try:
             return self.solver.solve(list(assumptions))
         except SolverReturnedUnknownResultError:
+            if interrupted(self.solver) and not self._timed_out():
+                raise KeyboardInterrupt from None
             if self.deadline is not None and time.monotonic() >= self.deadline - 0.05:
                 raise _Stop(f"time limit reached during the {self.label} query {where}")
             raise _Stop(f"the solver answered unknown on the {self.label} query {where}")
+
+    def _timed_out(self) -> bool:
+        return self.deadline is not None and time.monotonic() >= self.deadline - 0.05
 
     def model(self):
         return self.solver.get_model()
@@ -157,6 +162,9 @@ def smt_check(model: Model, opts: CheckOptions,
         search = query("suspicious")
         search.add(main.constraints())
         search.add(main.suspicious())
+        # Pruning (docs/algorithm.md): a trace with a deletable event has the projections
+        # of a shorter trace, all of which were answered at a smaller depth.
+        search.add(env.formula_manager.Not(main.useless()))
         confirm = query("grouped")
         confirm.add(wit.constraints())
         mgr = env.formula_manager

@@ -15,7 +15,7 @@ import traceback
 
 from dsl.errors import CCError, ModelError, UsageError
 
-COMMANDS = ("check", "parse", "simulate")
+COMMANDS = ("check", "explain", "parse", "simulate")
 
 
 def _overrides(pairs: list[str]) -> dict[str, int]:
@@ -47,19 +47,37 @@ def build_parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
 
     c = sub.add_parser("check", help="bounded communication-closure check (the default)")
-    _model_args(c)
-    c.add_argument("--bound", "-k", type=int, default=6, help="events per trace (default 6)")
-    c.add_argument("--witness-bound", type=int, default=None,
-                   help="events per round-grouped witness (default: the bound; at least it)")
-    c.add_argument("--engine", choices=["smt", "explicit"], default="smt")
-    c.add_argument("--solver", choices=["z3", "cvc5"], default="z3")
-    c.add_argument("--timeout", type=float, default=None, metavar="SECONDS")
-    c.add_argument("--smt2", metavar="DIR", default=None, help="dump every solver query here")
-    c.add_argument("--no-one-step", action="store_true",
-                   help="skip the unbounded one-step proof")
-    c.add_argument("--json", action="store_true", help="print one JSON object")
-    c.add_argument("--full", action="store_true", help="show all variables in traces")
-    c.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+    e = sub.add_parser("explain", help="check, then show a trace and its round-grouped "
+                                       "reordering side by side")
+    for c in (c, e):
+        _model_args(c)
+        c.add_argument("--bound", "-k", type=int, default=6,
+                       help="events per trace (default 6)")
+        c.add_argument("--witness-bound", type=int, default=None,
+                       help="events per round-grouped witness (default: the bound; at least "
+                            "it)")
+        c.add_argument("--engine", choices=["smt", "explicit"], default="smt")
+        c.add_argument("--solver", choices=["z3", "cvc5"], default="z3")
+        c.add_argument("--timeout", type=float, default=None, metavar="SECONDS")
+        c.add_argument("--smt2", metavar="DIR", default=None,
+                       help="dump every solver query here")
+        c.add_argument("--no-one-step", action="store_true",
+                       help="skip the unbounded one-step proof")
+        c.add_argument("--json", action="store_true", help="print one JSON object")
+        c.add_argument("--full", action="store_true", help="show all variables in traces")
+        c.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+        c.add_argument("--no-color", action="store_true",
+                       help="no colour (also when NO_COLOR is set or stdout is not a "
+                            "terminal)")
+        c.add_argument("--diagram", metavar="FILE", default=None,
+                       help="draw the counterexample (or, when closed, a sample trace) and "
+                            "its reordering by kappa as a space-time diagram (.svg or .png)")
+        c.add_argument("--itf", metavar="FILE", default=None,
+                       help="write the counterexample (or, when closed, a sample trace) as "
+                            "an ITF trace (Apalache's JSON trace format)")
+        c.add_argument("--seed", type=int, default=0,
+                       help="seed of the random search for a sample trace of a closed "
+                            "protocol (default 0)")
 
     p = sub.add_parser("parse", help="parse and check a model, print its summary")
     _model_args(p)
@@ -87,8 +105,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return {"check": cmd_check, "parse": cmd_parse, "simulate": cmd_simulate}[
-            args.command](args)
+        return {"check": cmd_check, "explain": cmd_check, "parse": cmd_parse,
+                "simulate": cmd_simulate}[args.command](args)
     except ModelError as err:
         print(err.render(), file=sys.stderr)
         return 3
@@ -126,6 +144,8 @@ def cmd_check(args) -> int:
                          "needs room for a witness as long as the trace)")
     if args.timeout is not None and args.timeout <= 0:
         raise UsageError("--timeout must be positive")
+    if args.diagram and not args.diagram.lower().endswith((".svg", ".png")):
+        raise UsageError(f"--diagram {args.diagram}: the file must end in .svg or .png")
     model = _load(args)
     opts = CheckOptions(bound=args.bound, witness_bound=args.witness_bound,
                         engine=Engine(args.engine), solver=args.solver,
@@ -134,14 +154,63 @@ def cmd_check(args) -> int:
     progress = None if args.quiet or args.json else _progress
     result = run_check(model, opts, progress)
     from verifier.interp import Interpreter
-    from verifier.render import format_result, result_json
 
-    interp = Interpreter(model, opts.rounds)
+    _report(args, Interpreter(model, opts.rounds), result)
+    return result.verdict.exit_code
+
+
+def _report(args, interp, result) -> None:
+    """Print a check's result (``check``, ``explain``) and write the files asked for."""
+    from verifier import explain as ex
+    from verifier.render import result_json
+    from verifier.result import Verdict
+    from verifier.terminal import emit, explain_view, make_console, result_view, verdict_text
+
+    console = make_console(sys.stdout, no_color=args.no_color)
+    explaining = args.command == "explain"
+    trace, sample = result.trace, False
+    if trace is None and result.verdict.closed and (explaining or args.diagram or args.itf):
+        trace, sample = ex.sample_trace(interp, args.bound, args.seed), True
     if args.json:
         print(json.dumps(result_json(interp, result), indent=2))
     else:
-        print(format_result(interp, result, full=args.full))
-    return result.verdict.exit_code
+        parts = result_view(interp, result, full=args.full)
+        if explaining and trace is not None:
+            parts += [""] + explain_view(interp, trace, ex.reorder(interp, trace),
+                                         sample_seed=args.seed if sample else None,
+                                         violations=result.violations)
+        emit(console, parts)
+    if (args.diagram or args.itf) and trace is None:
+        print(f"ccverify: no trace to export (verdict {result.verdict.value})",
+              file=sys.stderr)
+        return
+    title = f"{interp.model.name}: {verdict_text(result)}"
+    if args.diagram:
+        from verifier.diagram import counterexample_panels, sample_panels, write_diagram
+
+        panels = (sample_panels(interp, trace, args.seed) if sample
+                  else counterexample_panels(interp, trace, result.violations))
+        write_diagram(args.diagram, interp, panels, title)
+        if not args.quiet:
+            print(f"ccverify: diagram written to {args.diagram}", file=sys.stderr)
+    if args.itf:
+        from verifier.itf import dump_itf, trace_itf
+
+        what = "a sample trace" if sample else "the counterexample"
+        if result.verdict is Verdict.UNKNOWN:
+            what = "a trace"
+        doc = trace_itf(interp, trace, description=f"{title}: {what}",
+                        violations=() if sample else result.violations,
+                        meta={"verdict": result.verdict.value, "bound": result.bound,
+                              "witness_bound": result.witness_bound,
+                              "sample": sample})
+        try:
+            with open(args.itf, "w") as out:
+                out.write(dump_itf(doc))
+        except OSError as err:
+            raise UsageError(f"--itf: cannot write {args.itf}: {err.strerror}") from None
+        if not args.quiet:
+            print(f"ccverify: ITF trace written to {args.itf}", file=sys.stderr)
 
 
 def run_check(model, opts, progress=None):

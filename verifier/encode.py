@@ -320,6 +320,20 @@ class TraceEncoding(EncoderBase):
         """Some active event breaks a local condition (monotone, send, receive)."""
         return self.ops.or_(*self._susp)
 
+    def useless(self) -> FNode:
+        """Some active event leaves its process's state unchanged and none of the messages
+        it sends is received later in the trace.  Such an event can be deleted without
+        changing any projection, giving a shorter trace (docs/algorithm.md, "Pruning")."""
+        ops = self.ops
+        out = []
+        for i in range(self.k):
+            same = ops.or_(*(ops.and_(self.acts[i][pi],
+                                      self._state_eq(self.states[i + 1][pi], self.states[i][pi]))
+                             for pi in range(len(self.procs))))
+            received = ops.or_(*(b for row in self.recv[i + 1:] for (j, _, b) in row if j == i))
+            out.append(ops.and_(self.active[i], same, ops.not_(received)))
+        return ops.or_(*out)
+
     def drops(self) -> FNode:
         """Some active event lowers its process's round."""
         return self.ops.or_(*self._drops)

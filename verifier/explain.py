@@ -42,15 +42,20 @@ class Delivery:
         return self.recv is not None and self.recv < self.send
 
 
-def deliveries(interp: Interpreter, steps: tuple[Step, ...]) -> tuple[Delivery, ...]:
+def deliveries(interp: Interpreter, steps: tuple[Step, ...],
+               order: tuple[int, ...] | None = None) -> tuple[Delivery, ...]:
     """Match every consumed message with the event that sent it.
 
     Identical messages are indistinguishable, so a receive is matched with the earliest
     unmatched earlier send of an equal message (any choice gives the same trace); a
     receive with no earlier send (only in an invalid sequence) takes the earliest later
-    one.  Receives whose message is never sent in ``steps`` are left out."""
+    one.  Receives whose message is never sent in ``steps`` are left out.  Messages are
+    numbered in sending order; for a reordering pass its ``order`` (the original
+    positions) and they keep the numbers they have in the original trace."""
     sends: list[tuple[int, Message]] = [(i, m) for i, s in enumerate(steps) for m in s.sent]
-    number = {k: k + 1 for k in range(len(sends))}
+    origin = order if order is not None else tuple(range(len(steps)))
+    keys = [(origin[i], j) for i, s in enumerate(steps) for j in range(len(s.sent))]
+    number = {k: r + 1 for r, k in enumerate(sorted(range(len(sends)), key=keys.__getitem__))}
     recv_of: dict[int, int] = {}
     pending: dict[Message, deque[int]] = {}
     unmatched: list[int] = []
@@ -111,7 +116,8 @@ class Reordering:
         return self.order != tuple(range(len(self.order)))
 
     def summary(self, interp: Interpreter) -> str:
-        """One sentence saying what this reordering is (for titles and captions)."""
+        """One sentence saying what this reordering is (for titles and captions); events
+        are named by their number in the original trace (``#3``)."""
         n = len(self.steps)
         if self.valid and self.grouped and self.equivalent:
             if not self.moved:
@@ -121,7 +127,8 @@ class Reordering:
             i = self.replayed
             s = self.steps[i]
             return (f"NOT equivalent, not even a valid trace: only the first {i} of {n} "
-                    f"events replay (event {i + 1}, {s.proc} {s.edge}: {self.replay_error})")
+                    f"events replay (the next, event #{self.order[i] + 1} {s.proc} {s.edge}, "
+                    f"does not: {self.replay_error})")
         if not self.equivalent:
             return "NOT equivalent: it replays, but changes some process's local states"
         if self.misfits:
@@ -131,8 +138,9 @@ class Reordering:
             post = interp.round_of(s.proc, s.post)
             span = fmt_round(pre) if pre == post else f"{fmt_round(pre)}..{fmt_round(post)}"
             return (f"NOT equivalent to a round-grouped trace: it replays with the same local "
-                    f"states but is not round-grouped (event {i + 1}, {s.proc} {s.edge}, "
-                    f"has kappa {fmt_round(self.kappas[i])} outside its rounds {span})")
+                    f"states but is not round-grouped (event #{self.order[i] + 1} {s.proc} "
+                    f"{s.edge} has kappa {fmt_round(self.kappas[i])} outside its rounds "
+                    f"{span})")
         return "NOT equivalent: it replays but is not round-grouped"
 
 

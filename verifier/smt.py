@@ -82,3 +82,16 @@ def set_time_limit(solver: Solver, seconds: float | None) -> None:
             native.setOption("tlimit-per", str(ms))
         except Exception:  # noqa: BLE001 - an option cvc5 refuses: no limit, as documented
             pass
+
+
+def interrupted(solver: Solver) -> bool:
+    """Whether the last *unknown* answer of ``solver`` came from Ctrl-C: z3 catches SIGINT
+    during a check and answers unknown ("canceled") instead of letting Python see it."""
+    native = getattr(solver, "z3", None)
+    if native is None:
+        return False
+    try:
+        reason = native.reason_unknown()
+    except Exception:  # noqa: BLE001 - no reason available
+        return False
+    return "cancel" in reason or "interrupt" in reason
