@@ -142,3 +142,17 @@ def test_cvc5_gives_the_same_verdict():
     pytest.importorskip("cvc5")
     r = run(ex("ping_stale.cc"), "--bound", "4", "--solver", "cvc5", "-q")
     assert r.returncode == 10 and "a trace of 4 events" in r.stdout
+
+
+def test_construct_the_encoder_cannot_handle_is_a_model_error_with_caret(tmp_path):
+    """The checker accepts a product of two wide variables; the SMT encoding cannot split
+    on 10001 values, and says so at the product, exit 3 (the explicit engine can run it)."""
+    bad = tmp_path / "mul.cc"
+    bad.write_text("const N = 2\nrole P[N] {\n  var r: 0..2 = 0\n  var x: 0..10000 = 0\n"
+                   "  var y: 0..10000 = 0\n  round (r)\n"
+                   "  action a when x * y = 1 { r := 1 }\n}\n")
+    r = run(str(bad), "--bound", "2")
+    assert r.returncode == 3, (r.stdout, r.stderr)
+    assert f"{bad}:7:17: error: unsupported construct" in r.stderr
+    assert "^" in r.stderr and "Traceback" not in r.stderr
+    assert run(str(bad), "--bound", "2", "--engine", "explicit", "-q").returncode == 0

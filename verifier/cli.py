@@ -108,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
         return {"check": cmd_check, "explain": cmd_check, "parse": cmd_parse,
                 "simulate": cmd_simulate}[args.command](args)
     except ModelError as err:
+        if err.source is None and getattr(args, "file", None):
+            err.source = _read_quietly(args.file)  # errors found after parsing (encoder)
         print(err.render(), file=sys.stderr)
         return 3
     except UsageError as err:
@@ -126,6 +128,14 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         traceback.print_exc()
         return 6
+
+
+def _read_quietly(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except OSError:
+        return None
 
 
 def _load(args):

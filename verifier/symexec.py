@@ -177,7 +177,10 @@ class SymExec:
             return ops.times_const(b.constant_value(), a)
         lo, hi = self.span(e.left, ctx)  # nonlinear: split on the left operand's values
         if hi - lo > MAX_SET_DOMAIN:
-            raise ModelError([Diagnostic(e.span, "product of two unbounded terms")])
+            raise ModelError([Diagnostic(
+                e.span, f"unsupported construct: a product of two non-constant terms whose "
+                        f"left factor spans more than {MAX_SET_DOMAIN} values (the SMT "
+                        f"encoding splits on its values); narrow its range")])
         out = ops.times_const(hi, b)
         for v in range(hi - 1, lo - 1, -1):
             out = ops.term_ite(ops.ieq(a, ops.int_(v)), ops.times_const(v, b), out)
@@ -294,7 +297,9 @@ class SymExec:
             for x in e.elems:
                 lo, hi = self.span(x, ctx)
                 if hi - lo > MAX_SET_DOMAIN:
-                    raise ModelError([Diagnostic(x.span, "set element range too large")])
+                    raise ModelError([Diagnostic(
+                        x.span, f"unsupported construct: a set element whose value range "
+                                f"spans more than {MAX_SET_DOMAIN} values")])
                 keys |= set(range(lo, hi + 1))
             dom = sorted(keys)
         else:
