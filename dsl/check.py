@@ -252,6 +252,15 @@ class _ModelChecker:
         return ir.MessageDecl(d.name.name, tuple(fields), rnd, span=d.span)
 
     def _check_round_lengths(self, messages: dict[str, ir.MessageDecl], roles: list) -> None:
+        # Tags (senders' rounds) are compared with receivers' rounds and kappa is one
+        # sequence for all processes: every role's round has the same number of components.
+        first = next((role for role, _ in roles if role.round), None)
+        for role, _ in roles:
+            if first is not None and role.round and len(role.round) != len(first.round):
+                self.diags.error(role.round[0].span, f"role '{role.name}' has a round of "
+                                 f"{_components(len(role.round))}, but role '{first.name}' "
+                                 f"has {_components(len(first.round))}: all roles' rounds "
+                                 f"must have the same length")
         for role, uses in roles:
             for msg_name, verbs in sorted(uses.items()):
                 how = " and ".join(sorted(verbs, reverse=True))  # "sends and receives"

@@ -128,6 +128,8 @@ CASES = [
     ("init-not-closed", edit(6, "  var c: 0..N = r"), "cannot refer to state variable 'r'", 6, 17),
     ("init-self", edit(6, "  var c: P = self"),
      "'self' cannot be used in the initial value of 'c'", 6, 14),
+    ("role-round-lengths", edit(4, "role Q[1] { var x: 0..1\n round (x, x) }\nrole P[N] {"),
+     "role 'P' has a round of 1 component, but role 'Q' has 2 components", 9, 10),
     ("message-round-length", edit(3, "message ping(m: 0..MAXR) round (m, m)"),
      "declares a round of 2 components, but role 'P', which sends and receives it", 3, 26),
     ("message-round-state", edit(3, "message ping(m: 0..MAXR) round (r)"),

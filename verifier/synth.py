@@ -1,0 +1,355 @@
+"""Round-attribute synthesis (DESIGN.md §3): which attributes of the local state work as
+rounds, up to a bound.
+
+Pipeline for one model (``synthesize``):
+
+1. **Attributes per role** (:mod:`verifier.synth_attrs`): the declared round, the listed
+   candidates, integer/enum/boolean variables, ``len`` of sequences, ``size`` of sets;
+   their facts (monotone? changes? granularity) from one shared exploration; then the
+   lexicographic pairs ``(a, b)`` with ``a`` monotone, and their facts.
+2. **Round candidates.**  A candidate gives every role a round of one common arity (the
+   grouped-trace rules compare rounds across roles).  With one role, every attribute is a
+   candidate.  With several roles, the candidates of arity ``n`` are the product over
+   roles of {monotone attributes of arity ``n`` that change within the bound} ∪ {the
+   constant round (0, …, 0)}, without the all-constant one (a role may keep a constant
+   round only if another role's attribute is non-trivial).  The product is ranked — fewer
+   constant roles first, then candidates whose roles use the same attribute text (``bal``
+   for proposers and acceptors), then larger total granularity, then listed/declared
+   parts, then text — and only the first ``max_combos`` per arity are kept (the rest are
+   counted in the report's notes).  The declared rounds of all roles always form one
+   candidate.  A role attribute that is not monotone, or never changes, is reported once
+   on its own row (other roles ``*``), since every combination containing a
+   non-monotone part is non-monotone.
+3. **Facts of a candidate.**  Monotone when every part is (the weakest proof wins);
+   granularity the largest of its parts'; *trivial* (granularity 1: one round per process
+   in every trace within the bound) candidates are rejected, since with a constant round
+   every protocol is closed.
+4. **Closure** of each monotone non-trivial candidate, with the real check
+   (:func:`verifier.cli.run_check`, ``CheckOptions(rounds=…)``): message tags are ghost
+   values, the sender's attribute after the event.  For a candidate other than the
+   declared rounds the model's declared *message* rounds are dropped (they claim the
+   declared round, not this attribute); the declared candidate is checked as
+   ``ccverify check`` does.  Checks run in parallel (``jobs`` processes, each with its
+   own pysmt environment); every ``not closed`` counterexample is then confirmed by the
+   explicit engine (:mod:`verifier.synth_confirm`).
+
+Rows are ranked by verdict (closed for all bounds, closed up to the bound, not closed,
+unknown, not checked, trivial, not monotone), then granularity (larger first).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import itertools
+import multiprocessing
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from dsl import ir
+from verifier.result import CheckOptions, CheckResult, Engine, Verdict
+from verifier.synth_attrs import (
+    DECLARED, LISTED, AttrFacts, Attribute, BudgetExceeded, Drop, Mono, OneStepMonotone,
+    SmtAttrAnalyzer, constant_attribute, explicit_attr_facts, pair_attributes,
+    role_attributes,
+)
+from verifier.synth_confirm import Confirmation, confirm_counterexample
+
+
+@dataclass(frozen=True)
+class SynthOptions:
+    bound: int
+    witness_bound: int | None = None
+    engine: Engine = Engine.SMT  # for the bounded attribute facts and the closure checks
+    solver: str = "z3"
+    jobs: int = 1
+    timeout: float | None = None  # per closure check, seconds
+    max_combos: int = 12  # multi-role candidates kept per arity (after ranking)
+    confirm_nodes: int = 1_000_000  # node budget of each explicit confirmation
+
+    @property
+    def kprime(self) -> int:
+        return self.witness_bound if self.witness_bound is not None else self.bound
+
+
+@dataclass(frozen=True)
+class RoundCandidate:
+    """A round for every role (model order); ``None`` stands for "any" on rows that report
+    a single role's attribute."""
+
+    roles: tuple[str, ...]
+    parts: tuple[Attribute | None, ...]
+
+    @property
+    def text(self) -> str:
+        if len(self.roles) == 1:
+            return self.parts[0].text if self.parts[0] else "*"
+        return "; ".join(f"{r}: {a.text if a else '*'}" for r, a in zip(self.roles, self.parts))
+
+    @property
+    def declared(self) -> bool:
+        return all(a is not None and a.declared for a in self.parts)
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        out: set[str] = set()
+        for a in self.parts:
+            if a is not None:
+                out |= a.sources
+        order = [DECLARED, LISTED, "auto", "pair", "constant"]
+        return tuple(s for s in order if s in out)
+
+    def rounds(self) -> dict[str, tuple[ir.Expr, ...]]:
+        return {r: a.exprs for r, a in zip(self.roles, self.parts) if a is not None}
+
+    def mentions(self, word: str) -> bool:
+        """Whether some part's text contains ``word`` (case-insensitive)."""
+        return any(a is not None and word.lower() in a.text.lower() for a in self.parts)
+
+
+class Status(enum.Enum):
+    CLOSED_ALL = "closed (all bounds)"
+    CLOSED_BOUNDED = "closed up to bound"
+    NOT_CLOSED = "not closed"
+    UNKNOWN = "unknown"
+    SKIPPED = "not checked"
+    TRIVIAL = "trivial"
+    NOT_MONOTONE = "not monotone"
+
+    @property
+    def closed(self) -> bool:
+        return self in (Status.CLOSED_ALL, Status.CLOSED_BOUNDED)
+
+
+_STATUS_OF = {Verdict.CLOSED_ALL: Status.CLOSED_ALL, Verdict.CLOSED_BOUNDED:
+              Status.CLOSED_BOUNDED, Verdict.NOT_CLOSED: Status.NOT_CLOSED,
+              Verdict.UNKNOWN: Status.UNKNOWN}
+_RANK = {s: i for i, s in enumerate(Status)}
+
+
+@dataclass
+class SynthRow:
+    candidate: RoundCandidate
+    monotone: Mono
+    monotone_how: str
+    drop: Drop | None
+    drop_attr: Attribute | None
+    granularity: int | None
+    status: Status
+    result: CheckResult | None = None
+    confirmation: Confirmation | None = None
+    note: str = ""
+
+    @property
+    def nontrivial_monotone(self) -> bool:
+        return self.monotone in (Mono.ALL_STATES, Mono.BOUNDED) and (self.granularity or 0) >= 2
+
+    @property
+    def cex_length(self) -> int | None:
+        if self.result is not None and self.result.trace is not None:
+            return len(self.result.trace)
+        return None
+
+
+@dataclass
+class SynthReport:
+    model: ir.Model
+    options: SynthOptions
+    rows: list[SynthRow]
+    attributes: dict[Attribute, AttrFacts]
+    seconds: float = 0.0
+    attr_seconds: float = 0.0
+    checks: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def declared_row(self) -> SynthRow | None:
+        return next((r for r in self.rows if r.candidate.declared), None)
+
+
+# ------------------------------------------------------------------ attributes
+
+
+def analyse_attributes(model: ir.Model, opts: SynthOptions,
+                       progress: Callable[[str], None] | None = None
+                       ) -> dict[Attribute, AttrFacts]:
+    """Facts of every role attribute and of the useful pairs (module docstring, step 1)."""
+    one = OneStepMonotone(model, opts.solver)
+    smt: SmtAttrAnalyzer | None = None
+    try:
+        def facts_of(attrs: list[Attribute]) -> dict[Attribute, AttrFacts]:
+            nonlocal smt
+            if opts.engine is Engine.EXPLICIT:
+                try:
+                    return explicit_attr_facts(model, attrs, opts.bound, one)
+                except BudgetExceeded as err:
+                    if progress:
+                        progress(f"explicit attribute search stopped ({err}); using SMT")
+            if smt is None:
+                smt = SmtAttrAnalyzer(model, opts.bound, opts.solver)
+            return {a: smt.facts(a, one) for a in attrs}
+
+        base = [a for r in model.roles for a in role_attributes(r)]
+        facts = facts_of(base)
+        pairs = []
+        for r in model.roles:
+            mine = [a for a in base if a.role == r.name]
+            pairs += pair_attributes([a for a in mine if a.arity == 1], facts, mine)
+        facts.update(facts_of(pairs))
+        return facts
+    finally:
+        one.close()
+        if smt is not None:
+            smt.close()
+
+
+# ------------------------------------------------------------------ candidates
+
+
+def _combined(cand: RoundCandidate, facts: dict[Attribute, AttrFacts]) -> tuple:
+    """(monotone, how, drop, drop attribute, granularity) of a candidate from its parts."""
+    parts = [a for a in cand.parts if a is not None]
+    for a in parts:
+        f = facts.get(a)
+        if f is not None and f.monotone is Mono.DROPS:
+            return Mono.DROPS, f.how, f.drop, a, None
+    monos = [facts[a].monotone if a in facts else Mono.ALL_STATES for a in parts]
+    mono = Mono.ALL_STATES if all(m is Mono.ALL_STATES for m in monos) else Mono.BOUNDED
+    hows = {facts[a].how for a in parts if a in facts and facts[a].monotone is mono}
+    gran = max((facts[a].granularity or 1) if a in facts else 1 for a in parts)
+    return mono, "; ".join(sorted(hows)) or "constant", None, None, gran
+
+
+def _combo_key(combo: tuple[Attribute, ...], facts: dict[Attribute, AttrFacts]) -> tuple:
+    live = [a for a in combo if "constant" not in a.sources]
+    texts = {a.text for a in live}
+    return (len(combo) - len(live), len(texts), -sum(facts[a].granularity or 1 for a in live),
+            -sum(1 for a in live if a.sources & {DECLARED, LISTED}),
+            tuple(a.text for a in combo))
+
+
+def round_candidates(model: ir.Model, facts: dict[Attribute, AttrFacts],
+                     max_combos: int) -> tuple[list[RoundCandidate], list[str]]:
+    """The candidates to report (module docstring, step 2) and notes on what was capped."""
+    roles = tuple(r.name for r in model.roles)
+    by_role = {r: [a for a in facts if a.role == r] for r in roles}
+    if len(roles) == 1:
+        return [RoundCandidate(roles, (a,)) for a in by_role[roles[0]]], []
+    out: list[RoundCandidate] = []
+    notes: list[str] = []
+    declared = RoundCandidate(roles, tuple(next(a for a in by_role[r] if a.declared)
+                                           for r in roles))
+    out.append(declared)
+    for r in roles:  # attributes that cannot be part of a useful candidate: one row each
+        for a in by_role[r]:
+            f = facts[a]
+            if not f.monotone_ok or not f.changes:
+                out.append(RoundCandidate(roles, tuple(a if x == r else None for x in roles)))
+    arities = sorted({a.arity for a in facts})
+    for n in arities:
+        options = []
+        for r in roles:
+            good = [a for a in by_role[r] if a.arity == n and facts[a].monotone_ok
+                    and facts[a].changes]
+            options.append(good + [constant_attribute(r, n)])
+        combos = [c for c in itertools.product(*options)
+                  if any("constant" not in a.sources for a in c)]
+        combos.sort(key=lambda c: _combo_key(c, facts))
+        seen = {declared.parts}
+        kept = []
+        for c in combos:
+            if c in seen:
+                continue
+            seen.add(c)
+            kept.append(c)
+        if len(kept) > max_combos:
+            notes.append(f"arity {n}: {len(kept)} role combinations, the first {max_combos} "
+                         f"by rank checked (raise --max-combos for more)")
+            kept = kept[:max_combos]
+        out += [RoundCandidate(roles, c) for c in kept]
+    return out, notes
+
+
+# ------------------------------------------------------------------ closure checks
+
+
+def strip_message_rounds(model: ir.Model) -> ir.Model:
+    """The model without declared message rounds: tags are the ghost attribute values."""
+    return dataclasses.replace(model, messages=tuple(dataclasses.replace(m, round=None)
+                                                     for m in model.messages))
+
+
+def check_candidate(model: ir.Model, rounds: dict | None, copts: CheckOptions,
+                    confirm_nodes: int) -> tuple[CheckResult, Confirmation | None]:
+    """Closure of ``model`` with ``rounds`` (picklable: run in worker processes), and the
+    explicit confirmation of a counterexample."""
+    from verifier.cli import run_check
+
+    result = run_check(model, dataclasses.replace(copts, rounds=rounds))
+    conf = None
+    if result.verdict is Verdict.NOT_CLOSED and result.trace is not None:
+        conf = confirm_counterexample(model, rounds, result.trace, copts.kprime, confirm_nodes)
+    return result, conf
+
+
+def _executor(jobs: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+
+
+def synthesize(model: ir.Model, opts: SynthOptions,
+               progress: Callable[[str], None] | None = None,
+               executor: Executor | None = None) -> SynthReport:
+    """Run the whole pipeline of the module docstring on ``model``."""
+    start = time.monotonic()
+    facts = analyse_attributes(model, opts, progress)
+    attr_seconds = time.monotonic() - start
+    if progress:
+        progress(f"{model.name}: {len(facts)} role attributes analysed "
+                 f"({attr_seconds:.1f} s)")
+    cands, notes = round_candidates(model, facts, opts.max_combos)
+    rows: list[SynthRow] = []
+    for c in cands:
+        mono, how, drop, drop_attr, gran = _combined(c, facts)
+        if mono is Mono.DROPS:
+            status = Status.NOT_MONOTONE
+        elif None in c.parts:
+            status = Status.TRIVIAL
+        else:
+            status = Status.TRIVIAL if (gran or 1) < 2 else Status.SKIPPED
+        rows.append(SynthRow(c, mono, how, drop, drop_attr, gran, status))
+    todo = [r for r in rows if r.status is Status.SKIPPED]
+    copts = CheckOptions(bound=opts.bound, witness_bound=opts.witness_bound, engine=opts.engine,
+                         solver=opts.solver, timeout=opts.timeout)
+    stripped = strip_message_rounds(model)
+
+    def task(row: SynthRow):
+        c = row.candidate
+        return (model, None, copts, opts.confirm_nodes) if c.declared else \
+            (stripped, c.rounds(), copts, opts.confirm_nodes)
+
+    own = None
+    if executor is None and opts.jobs > 1 and len(todo) > 1:
+        executor = own = _executor(opts.jobs)
+    try:
+        if executor is None:
+            results = (check_candidate(*task(r)) for r in todo)
+        else:
+            futures = [executor.submit(check_candidate, *task(r)) for r in todo]
+            results = (f.result() for f in futures)
+        for i, (row, (res, conf)) in enumerate(zip(todo, results)):
+            row.result, row.confirmation = res, conf
+            row.status = _STATUS_OF[res.verdict]
+            if conf is not None and conf.confirmed is False:
+                row.status = Status.UNKNOWN
+                row.note = f"the engines disagree: {conf.text}"
+            if progress:
+                progress(f"{model.name}: [{i + 1}/{len(todo)}] {row.candidate.text}: "
+                         f"{res.verdict.value} ({res.stats.seconds:.1f} s)")
+    finally:
+        if own is not None:
+            own.shutdown()
+    rows.sort(key=lambda r: (_RANK[r.status], -(r.granularity or 0), not r.candidate.declared,
+                             r.candidate.text))
+    return SynthReport(model, opts, rows, facts, time.monotonic() - start, attr_seconds,
+                       len(todo), notes)
