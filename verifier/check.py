@@ -165,6 +165,7 @@ def smt_check(model: Model, opts: CheckOptions,
         # Pruning (docs/algorithm.md): a trace with a deletable event has the projections
         # of a shorter trace, all of which were answered at a smaller depth.
         search.add(env.formula_manager.Not(main.useless()))
+        search.add(main.normal_form())
         confirm = query("grouped")
         confirm.add(wit.constraints())
         mgr = env.formula_manager

@@ -334,6 +334,19 @@ class TraceEncoding(EncoderBase):
             out.append(ops.and_(self.active[i], same, ops.not_(received)))
         return ops.or_(*out)
 
+    def normal_form(self) -> FNode:
+        """Adjacent events of different processes appear in increasing process order unless
+        the second receives a message sent by the first.  Every trace can be brought to
+        this form by swapping adjacent independent events, which keeps each event's pre-
+        and post-state, its messages and every projection (docs/algorithm.md, "Pruning")."""
+        ops = self.ops
+        out = []
+        for i in range(self.k - 1):
+            from_prev = ops.or_(*(b for (j, _, b) in self.recv[i + 1] if j == i))
+            out.append(ops.implies(self.active[i + 1], ops.or_(
+                ops.le(self.actor[i], self.actor[i + 1]), from_prev)))
+        return ops.and_(*out)
+
     def drops(self) -> FNode:
         """Some active event lowers its process's round."""
         return self.ops.or_(*self._drops)
