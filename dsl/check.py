@@ -69,6 +69,10 @@ class _ModelChecker:
         for name, decl in self.role_decls.items():
             roles.append(RoleChecker(exprs, self.roles[name], messages).check(decl))
         self._check_round_lengths(messages, roles)
+        if not self.role_decls:
+            self.diags.error(ir.Span(self.filename, 1, 1, 1, 1),
+                             "the model declares no role: there is nothing to check "
+                             "(a model needs at least one `role Name[N] { ... }`)")
         if self.diags.items:
             raise ModelError(self.diags.sorted(), self.source)
         return ir.Model(

@@ -69,8 +69,12 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, filename: str) -> Diagno
         line, col = _end_position(text)
     if isinstance(exc, UnexpectedCharacters):
         char = text[exc.pos_in_stream] if 0 <= exc.pos_in_stream < len(text) else "?"
+        hint = _CHAR_HINTS.get(text[exc.pos_in_stream:exc.pos_in_stream + 2],
+                               _CHAR_HINTS.get(char, ""))
+        if not hint and not char.isascii():
+            hint = " (identifiers and operators are ASCII)"
         return Diagnostic(Span(filename, line, col, line, col + 1),
-                          f"unexpected character {char!r}")
+                          f"unexpected character {char!r}{hint}")
     if isinstance(exc, UnexpectedToken):
         tok = exc.token
         acceptable = _acceptable(exc)
@@ -86,10 +90,19 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, filename: str) -> Diagno
             msg += f" ('{value}' is a reserved keyword)"
         elif value == "=" and "':='" in {_display(t) for t in acceptable}:
             msg += " (assignments use ':=')"
+        elif value == "=" and tok.start_pos and text[tok.start_pos - 1] == "=":
+            msg += " (equality is a single '=')"
         elif value in _COMPARISONS:
             msg += " (comparisons do not chain: write 'a < b and b < c')"
         return Diagnostic(Span(filename, line, col, line, end_col), msg)
     return Diagnostic(Span(filename, line, col, line, col + 1), "syntax error")
+
+
+_CHAR_HINTS = {
+    "&&": " (write 'and')", "||": " (write 'or')", "!": " (write 'not', or '!=' for "
+    "inequality)", "&": " (write 'and')", "|": " (write 'or')",
+    "\ufeff": " (a byte-order mark: save the file as UTF-8 without BOM)",
+}
 
 
 def _acceptable(exc: UnexpectedToken) -> set[str]:

@@ -27,6 +27,7 @@ from pysmt.exceptions import SolverReturnedUnknownResultError
 
 from dsl.ir import Model
 from verifier.conditions import projections, trace_violations
+from verifier.encbase import EncodingTimeout
 from verifier.encode import OneStepEncoding, TraceEncoding
 from verifier.interp import Interpreter, ReplayError
 from verifier.result import CheckOptions, CheckResult, Engine, Stats, Verdict
@@ -130,6 +131,7 @@ def smt_check(model: Model, opts: CheckOptions,
     deadline = start + opts.timeout if opts.timeout else None
     stats = Stats()
     interp = Interpreter(model, opts.rounds)
+    interp.initial()  # a model error in the initial state is reported by every engine
     env = Environment()
     queries: list[Query] = []
 
@@ -146,7 +148,7 @@ def smt_check(model: Model, opts: CheckOptions,
     depth = 0
     try:
         if opts.one_step:
-            one = OneStepEncoding(model, env, rounds=opts.rounds)
+            one = OneStepEncoding(model, env, rounds=opts.rounds, deadline=deadline)
             q = query("one-step")
             q.add(one.violation("any"))
             if not q.solve(where="(local conditions from every state)"):
@@ -156,9 +158,10 @@ def smt_check(model: Model, opts: CheckOptions,
             if progress:
                 progress(f"one-step proof fails ({time.monotonic() - start:.1f} s); "
                          f"checking bounded traces")
-        main = TraceEncoding(model, env, opts.bound, rounds=opts.rounds, prefix="t")
+        main = TraceEncoding(model, env, opts.bound, rounds=opts.rounds, prefix="t",
+                             deadline=deadline)
         wit = TraceEncoding(model, env, opts.kprime, rounds=opts.rounds, grouped=True,
-                            prefix="g")
+                            prefix="g", deadline=deadline)
         search = query("suspicious")
         search.add(main.constraints())
         search.add(main.suspicious())
@@ -201,8 +204,14 @@ def smt_check(model: Model, opts: CheckOptions,
         return done(Verdict.CLOSED_BOUNDED, depth=opts.bound,
                     reason=f"no trace of at most {opts.bound} events lacks a round-grouped "
                            f"equivalent of at most {opts.kprime} events (SMT, unsat)")
+    except EncodingTimeout:
+        return done(Verdict.UNKNOWN, reason="time limit reached while building the SMT "
+                                            "encoding (before any bounded query)")
     except _Stop as stop:
-        return done(Verdict.UNKNOWN, reason=stop.reason, depth=max(depth - 1, 0))
+        reached = max(depth - 1, 0)
+        partial = (f"; no trace of at most {reached} events is a counterexample"
+                   if reached else "")
+        return done(Verdict.UNKNOWN, reason=stop.reason + partial, depth=reached)
     finally:
         for q in queries:
             q.close()

@@ -15,7 +15,7 @@ import traceback
 
 from dsl.errors import CCError, ModelError, UsageError
 
-COMMANDS = ("check", "explain", "parse", "simulate")
+COMMANDS = ("check", "explain", "parse", "simulate", "synth", "survey")
 
 
 def _overrides(pairs: list[str]) -> dict[str, int]:
@@ -43,7 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Decide whether a distributed protocol is communication-closed. "
                     "`ccverify FILE --bound K` is short for `ccverify check FILE --bound K`.",
         epilog="exit codes: 0 closed, 10 not closed, 5 unknown, 3 model error, "
-               "2 usage error, 6 internal error")
+               "2 usage error, 6 internal error, 130 interrupted")
+    top.add_argument("--version", action="version", version=f"ccverify {_version()}")
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
 
     c = sub.add_parser("check", help="bounded communication-closure check (the default)")
@@ -56,11 +57,16 @@ def build_parser() -> argparse.ArgumentParser:
         c.add_argument("--witness-bound", type=int, default=None,
                        help="events per round-grouped witness (default: the bound; at least "
                             "it)")
-        c.add_argument("--engine", choices=["smt", "explicit"], default="smt")
-        c.add_argument("--solver", choices=["z3", "cvc5"], default="z3")
-        c.add_argument("--timeout", type=float, default=None, metavar="SECONDS")
+        c.add_argument("--engine", choices=["smt", "explicit"], default="smt",
+                       help="smt: z3/cvc5 through pysmt, with the unbounded one-step proof "
+                            "(default); explicit: exhaustive search, the reference")
+        c.add_argument("--solver", choices=["z3", "cvc5"], default="z3",
+                       help="SMT solver (default z3; cvc5 needs pip install ccverify[cvc5])")
+        c.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                       help="limit for the whole check; past it the verdict is unknown")
         c.add_argument("--smt2", metavar="DIR", default=None,
-                       help="dump every solver query here")
+                       help="dump every solver query here as a standalone SMT-LIB2 file "
+                            "(earlier query*.smt2 files in DIR are replaced)")
         c.add_argument("--no-one-step", action="store_true",
                        help="skip the unbounded one-step proof")
         c.add_argument("--json", action="store_true", help="print one JSON object")
@@ -85,16 +91,66 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("simulate", help="print one random trace")
     _model_args(s)
-    s.add_argument("--steps", type=int, default=20)
-    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--steps", type=int, default=20, help="events to fire (default 20)")
+    s.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     s.add_argument("--full", action="store_true", help="show all variables")
+    _synth_parsers(sub)
     return top
 
 
+def _synth_parsers(sub) -> None:
+    """`synth` and `survey` (round-attribute synthesis, docs/findings.md)."""
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--bound", "-k", type=int, default=6, help="events per trace")
+        p.add_argument("--witness-bound", type=int, default=None)
+        p.add_argument("--jobs", "-j", type=int, default=1,
+                       help="closure checks run in this many processes")
+        p.add_argument("--engine", choices=["smt", "explicit"], default="smt",
+                       help="engine of the closure checks")
+        p.add_argument("--attr-engine", choices=["explicit", "smt"], default="explicit",
+                       help="engine of the bounded monotonicity/granularity facts")
+        p.add_argument("--solver", choices=["z3", "cvc5"], default="z3")
+        p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                       help="per closure check (verdict unknown past it)")
+        p.add_argument("--max-combos", type=int, default=12,
+                       help="multi-role round combinations kept per arity")
+        p.add_argument("--max-checks", type=int, default=None,
+                       help="closure checks per model, by priority (declared round, the "
+                            "--attribute, listed candidates, granularity)")
+        p.add_argument("--attribute", default=None, metavar="NAME",
+                       help="the attribute asked about, checked first (default: any "
+                            "mentioning 'commit')")
+        p.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+
+    y = sub.add_parser("synth", help="round-attribute synthesis: which attributes of the "
+                                     "local state are monotone, non-trivial and closed")
+    _model_args(y)
+    common(y)
+    y.add_argument("--json", action="store_true", help="print one JSON object")
+    y.add_argument("--brief", action="store_true", help="the table only, no traces")
+    v = sub.add_parser("survey", help="synthesis over several protocols: the monotone-"
+                                      "attribute survey (Markdown / JSON)")
+    v.add_argument("files", nargs="+", help="protocol models (.cc)")
+    common(v)
+    v.set_defaults(max_checks=6)
+    v.add_argument("--markdown", metavar="FILE", default=None)
+    v.add_argument("--json", metavar="FILE", default=None)
+
+
 def _normalize(argv: list[str]) -> list[str]:
-    if argv and argv[0] not in COMMANDS and not argv[0].startswith("-"):
-        return ["check", *argv]
-    return argv
+    """`ccverify FILE ...` and `ccverify --bound 6 FILE` mean `ccverify check ...`."""
+    if not argv or argv[0] in COMMANDS or argv[0] in ("-h", "--help", "--version"):
+        return argv
+    return ["check", *argv]
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ccverify")
+    except PackageNotFoundError:
+        return "(source tree)"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,7 +162,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return {"check": cmd_check, "explain": cmd_check, "parse": cmd_parse,
-                "simulate": cmd_simulate}[args.command](args)
+                "simulate": cmd_simulate, "synth": cmd_synth,
+                "survey": cmd_survey}[args.command](args)
     except ModelError as err:
         if err.source is None and getattr(args, "file", None):
             err.source = _read_quietly(args.file)  # errors found after parsing (encoder)
@@ -141,7 +198,11 @@ def _read_quietly(path: str) -> str | None:
 def _load(args):
     from dsl.loader import load_model
 
-    return load_model(args.file, _overrides(args.set))
+    from verifier.interp import Interpreter
+
+    model = load_model(args.file, _overrides(args.set))
+    Interpreter(model).initial()  # initial values outside their types: a model error
+    return model
 
 
 def cmd_check(args) -> int:
@@ -156,6 +217,11 @@ def cmd_check(args) -> int:
         raise UsageError("--timeout must be positive")
     if args.diagram and not args.diagram.lower().endswith((".svg", ".png")):
         raise UsageError(f"--diagram {args.diagram}: the file must end in .svg or .png")
+    for flag, path in (("--diagram", args.diagram), ("--itf", args.itf)):
+        if path:
+            _check_writable(flag, path)
+    if args.smt2:
+        _prepare_dump_dir(args.smt2)
     model = _load(args)
     opts = CheckOptions(bound=args.bound, witness_bound=args.witness_bound,
                         engine=Engine(args.engine), solver=args.solver,
@@ -221,6 +287,32 @@ def _report(args, interp, result) -> None:
             raise UsageError(f"--itf: cannot write {args.itf}: {err.strerror}") from None
         if not args.quiet:
             print(f"ccverify: ITF trace written to {args.itf}", file=sys.stderr)
+
+
+def _check_writable(flag: str, path: str) -> None:
+    """Fail before a long check, not after it, when an output file cannot be written."""
+    import os
+
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise UsageError(f"{flag} {path}: is a directory")
+    if not os.path.isdir(folder):
+        raise UsageError(f"{flag} {path}: no such directory {folder}")
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"{flag} {path}: cannot write in {folder}")
+
+
+def _prepare_dump_dir(path: str) -> None:
+    """Create the --smt2 directory and remove the query files of an earlier run."""
+    import glob
+    import os
+
+    try:
+        os.makedirs(path, exist_ok=True)
+        for old in glob.glob(os.path.join(path, "query[0-9]*-*.smt2")):
+            os.remove(old)
+    except OSError as err:
+        raise UsageError(f"--smt2 {path}: {err.strerror}") from None
 
 
 def run_check(model, opts, progress=None):
@@ -300,6 +392,56 @@ def cmd_simulate(args) -> int:
         print("\n".join(format_step(interp, i, step, step_violations(interp, i, step),
                                     args.full)))
     return 0
+
+
+def _synth_options(args):
+    from verifier.result import Engine
+    from verifier.synth import SynthOptions
+
+    if args.bound < 1:
+        raise UsageError(f"--bound must be at least 1, got {args.bound}")
+    if args.witness_bound is not None and args.witness_bound < args.bound:
+        raise UsageError("--witness-bound must be at least --bound")
+    if args.jobs < 1 or args.max_combos < 1 or (args.max_checks or 1) < 1:
+        raise UsageError("--jobs, --max-combos and --max-checks must be at least 1")
+    if args.timeout is not None and args.timeout <= 0:
+        raise UsageError("--timeout must be positive")
+    return SynthOptions(bound=args.bound, witness_bound=args.witness_bound,
+                        engine=Engine(args.engine), attr_engine=Engine(args.attr_engine),
+                        solver=args.solver, jobs=args.jobs, timeout=args.timeout,
+                        max_combos=args.max_combos, max_checks=args.max_checks,
+                        focus=args.attribute)
+
+
+def cmd_synth(args) -> int:
+    from verifier.synth import synthesize
+    from verifier.synth_render import format_report, report_json
+
+    opts = _synth_options(args)
+    model = _load(args)
+    progress = None if args.quiet or args.json else _progress
+    report = synthesize(model, opts, progress)
+    if args.json:
+        print(json.dumps(report_json(report), indent=2))
+    else:
+        print(format_report(report, details=not args.brief))
+    return 0
+
+
+def cmd_survey(args) -> int:
+    from verifier.survey import run_survey, survey_json, survey_markdown
+
+    opts = _synth_options(args)
+    survey = run_survey(args.files, opts, args.attribute, None if args.quiet else _progress)
+    text = survey_markdown(survey)
+    if args.markdown:
+        with open(args.markdown, "w") as out:
+            out.write(text)
+    if args.json:
+        with open(args.json, "w") as out:
+            json.dump(survey_json(survey), out, indent=2)
+    print(text, end="")
+    return 0 if all(e.report is not None for e in survey.entries) else 3
 
 
 if __name__ == "__main__":

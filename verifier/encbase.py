@@ -9,6 +9,8 @@ in one environment must have different prefixes.
 
 from __future__ import annotations
 
+import time
+
 from dataclasses import dataclass
 
 from pysmt.environment import Environment
@@ -39,8 +41,19 @@ class EdgeRun:
         return self.edge.kind is ir.EdgeKind.RECEIVE
 
 
+class EncodingTimeout(Exception):
+    """Building an encoding took past its deadline (the check's --timeout)."""
+
+
 class EncoderBase:
     """Shared machinery; subclasses build the constraints."""
+
+    deadline: float | None = None  # time.monotonic() value past which building stops
+
+    def tick(self) -> None:
+        """Raise :class:`EncodingTimeout` when the deadline has passed."""
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise EncodingTimeout()
 
     def __init__(self, model: ir.Model, env: Environment, prefix: str,
                  rounds: Rounds | None):
@@ -124,8 +137,9 @@ class EncoderBase:
             val = self.ops.map_leaves(val, simp.simplify)
             if not simp.simplify(bad).is_false() or not all(
                     x.is_constant() for x in self.ops.leaves(val)):
-                raise ModelError([Diagnostic(v.span, f"initial value of {v.name!r} is not a "
-                                                     f"constant {v.ty}")])
+                raise ModelError([Diagnostic(v.init.span or v.span,
+                                             f"the initial value of {v.name!r} is not a "
+                                             f"constant in its type {v.ty}")])
             out[v.name] = val
         return out
 

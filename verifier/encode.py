@@ -60,8 +60,9 @@ class TraceEncoding(EncoderBase):
     """Traces of at most ``k`` events from the initial state (see module docstring)."""
 
     def __init__(self, model: ir.Model, env: Environment, k: int, *, rounds: Rounds | None = None,
-                 grouped: bool = False, prefix: str = "t"):
+                 grouped: bool = False, prefix: str = "t", deadline: float | None = None):
         super().__init__(model, env, prefix, rounds)
+        self.deadline = deadline
         ops = self.ops
         self.k = k
         self.grouped = grouped
@@ -117,6 +118,7 @@ class TraceEncoding(EncoderBase):
         fire: list[FNode] = []
         runs: list[EdgeRun | None] = []
         for pi, e in self.pairs:
+            self.tick()
             p = self.procs[pi]
             f = self.bool_sym(f"fire@{i}", str(p), e.name)
             run = None

@@ -23,7 +23,7 @@ from dsl.errors import Diagnostic, InternalError, ModelError
 from dsl.ir import Edge, EdgeKind, Expr, Model, Role, domain
 from verifier.evalcore import SELF, Compiler, ExprFn, StmtFn, Violation
 from verifier.runtime import GState, Local, Message, Proc, Round, Step, Trace
-from verifier.values import check_value, sort_key
+from verifier.values import format_value, check_value, sort_key
 
 __all__ = ["Interpreter", "ReplayError"]
 
@@ -190,9 +190,10 @@ class Interpreter:
                 for v in role.vars:
                     val = comp.expr(v.init)((), {SELF: p.idx})
                     if not check_value(v.ty, val):
-                        raise ModelError(
-                            [Diagnostic(v.span, f"initial value of {v.name!r} is not a {v.ty}")]
-                        )
+                        raise ModelError([Diagnostic(
+                            v.init.span or v.span,
+                            f"the initial value of {v.name!r} is {format_value(v.ty, val)}, "
+                            f"which is not in its type {v.ty}")])
                     vals.append(val)
                 locs.append(tuple(vals))
             self._initial = GState(tuple(locs), frozenset())

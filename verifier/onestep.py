@@ -27,8 +27,10 @@ class OneStepEncoding(EncoderBase):
     """One event of one process from an arbitrary state (see module docstring)."""
 
     def __init__(self, model: ir.Model, env: Environment, *, rounds: Rounds | None = None,
-                 assume_declared_tags: bool = True, prefix: str = "o"):
+                 assume_declared_tags: bool = True, prefix: str = "o",
+                 deadline: float | None = None):
         super().__init__(model, env, prefix, rounds)
+        self.deadline = deadline
         ops = self.ops
         self.cons: list[FNode] = []
         self.pre: dict[str, dict] = {}
@@ -41,6 +43,7 @@ class OneStepEncoding(EncoderBase):
         fires = []
         for p in self.procs:
             for e in self.role_of(p).edges:
+                self.tick()
                 j = len(self.entries)
                 f = self.bool_sym("fire", str(p), e.name)
                 fires.append(f)

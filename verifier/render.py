@@ -127,7 +127,7 @@ def result_json(interp: Interpreter, result: CheckResult) -> dict:
         "model": interp.model.name,
         "file": interp.model.file,
         "verdict": result.verdict.value,
-        "closed": result.verdict.closed,
+        "closed": None if result.verdict is Verdict.UNKNOWN else result.verdict.closed,
         "bound": result.bound,
         "witness_bound": result.witness_bound,
         "engine": result.engine.value,

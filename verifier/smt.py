@@ -44,7 +44,8 @@ def make_solver(env: Environment, name: str = "z3", logic: Logic | str | None = 
         return env.factory.Solver(name=name, logic=logic, incremental=True,
                                   generate_models=True, random_seed=SEED)
     except NoSolverAvailableError as exc:  # pragma: no cover - depends on installation
-        raise UsageError(f"solver {name!r} is not available: {exc}") from exc
+        raise UsageError(f"the {name} solver is not installed here; install it with "
+                         f"`pip install 'ccverify[{name}]'` (or `pip install {name}`)") from exc
 
 
 def write_smt2(env: Environment, formulas: Iterable[FNode], path: str,
