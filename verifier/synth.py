@@ -6,7 +6,9 @@ Pipeline for one model (``synthesize``):
 1. **Attributes per role** (:mod:`verifier.synth_attrs`): the declared round, the listed
    candidates, integer/enum/boolean variables, ``len`` of sequences, ``size`` of sets;
    their facts (monotone? changes? granularity) from one shared exploration; then the
-   lexicographic pairs ``(a, b)`` with ``a`` monotone, and their facts.
+   lexicographic pairs ``(a, b)`` (:func:`verifier.synth_attrs.pair_attributes`: pairs of
+   listed attributes, and pairs of a monotone attribute with another, both changing
+   within the bound), and their facts.
 2. **Round candidates.**  A candidate gives every role a round of one common arity (the
    grouped-trace rules compare rounds across roles).  With one role, every attribute is a
    candidate.  With several roles, the candidates of arity ``n`` are the product over
@@ -31,7 +33,11 @@ Pipeline for one model (``synthesize``):
    declared round, not this attribute); the declared candidate is checked as
    ``ccverify check`` does.  Checks run in parallel (``jobs`` processes, each with its
    own pysmt environment); every ``not closed`` counterexample is then confirmed by the
-   explicit engine (:mod:`verifier.synth_confirm`).
+   explicit engine (:mod:`verifier.synth_confirm`).  Checks are made in priority order
+   (declared round, candidates about the ``focus`` attribute, candidates the model lists,
+   then rank), at most ``max_checks`` of them; in a one-role model a pair whose other
+   component never changes within the bound shares the verdict of the remaining
+   attribute instead of being checked (NOTE(same-within-bound)).
 
 Rows are ranked by verdict (closed for all bounds, closed up to the bound, not closed,
 unknown, not checked, trivial, not monotone), then granularity (larger first).
@@ -62,11 +68,17 @@ from verifier.synth_confirm import Confirmation, confirm_counterexample
 class SynthOptions:
     bound: int
     witness_bound: int | None = None
-    engine: Engine = Engine.SMT  # for the bounded attribute facts and the closure checks
+    engine: Engine = Engine.SMT  # the engine of the closure checks
+    # The engine of the bounded attribute facts: the explicit layered search (exact, one
+    # exploration for all attributes; SMT when it exceeds its budget) or SMT.
+    attr_engine: Engine = Engine.EXPLICIT
     solver: str = "z3"
     jobs: int = 1
     timeout: float | None = None  # per closure check, seconds
     max_combos: int = 12  # multi-role candidates kept per arity (after ranking)
+    max_checks: int | None = None  # closure checks per model (by priority), None: all
+    # Candidates about this attribute are checked first (see RoundCandidate.about).
+    focus: str | None = None
     confirm_nodes: int = 1_000_000  # node budget of each explicit confirmation
 
     @property
@@ -108,6 +120,14 @@ class RoundCandidate:
         """Whether some part's text contains ``word`` (case-insensitive)."""
         return any(a is not None and word.lower() in a.text.lower() for a in self.parts)
 
+    def about(self, attribute: str | None) -> bool:
+        """Whether the candidate is about ``attribute`` (some part's text is exactly it), or
+        with None about the commit index (some one-component part mentions ``commit``)."""
+        if attribute is None:
+            return any(a is not None and a.arity == 1 and "commit" in a.text.lower()
+                       for a in self.parts)
+        return any(a is not None and a.text == attribute for a in self.parts)
+
 
 class Status(enum.Enum):
     CLOSED_ALL = "closed (all bounds)"
@@ -141,6 +161,8 @@ class SynthRow:
     result: CheckResult | None = None
     confirmation: Confirmation | None = None
     note: str = ""
+    # Within the bound, the same rounds as this row's (NOTE(same-within-bound)).
+    same_as: "SynthRow | None" = None
 
     @property
     def nontrivial_monotone(self) -> bool:
@@ -150,7 +172,7 @@ class SynthRow:
     def cex_length(self) -> int | None:
         if self.result is not None and self.result.trace is not None:
             return len(self.result.trace)
-        return None
+        return self.same_as.cex_length if self.same_as is not None else None
 
 
 @dataclass
@@ -180,7 +202,7 @@ def analyse_attributes(model: ir.Model, opts: SynthOptions,
     try:
         def facts_of(attrs: list[Attribute]) -> dict[Attribute, AttrFacts]:
             nonlocal smt
-            if opts.engine is Engine.EXPLICIT:
+            if opts.attr_engine is Engine.EXPLICIT:
                 try:
                     return explicit_attr_facts(model, attrs, opts.bound, one)
                 except BudgetExceeded as err:
@@ -293,14 +315,56 @@ def check_candidate(model: ir.Model, rounds: dict | None, copts: CheckOptions,
     return result, conf
 
 
-def _executor(jobs: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+@dataclass
+class SynthPlan:
+    """A model's rows after the attribute analysis, and the closure checks still to run
+    (``tasks[i]`` are the arguments of :func:`check_candidate` for ``todo[i]``)."""
+
+    model: ir.Model
+    options: SynthOptions
+    facts: dict[Attribute, AttrFacts]
+    rows: list[SynthRow]
+    todo: list[SynthRow]
+    tasks: list[tuple]
+    notes: list[str]
+    start: float
+    attr_seconds: float
 
 
-def synthesize(model: ir.Model, opts: SynthOptions,
-               progress: Callable[[str], None] | None = None,
-               executor: Executor | None = None) -> SynthReport:
-    """Run the whole pipeline of the module docstring on ``model``."""
+def _priority(row: SynthRow, rank: tuple, opts: SynthOptions) -> tuple:
+    """Check order: the declared round, candidates about the focus attribute, candidates
+    all of whose parts the model lists, then by ``rank`` (granularity for one role, the
+    number of constant parts and the combination rank of round_candidates for several)."""
+    c = row.candidate
+    listed = all(a is None or a.sources & {DECLARED, LISTED, "constant"} for a in c.parts)
+    return (not c.declared, not c.about(opts.focus), not listed, rank)
+
+
+def _link_same(todo: list[SynthRow], facts: dict[Attribute, AttrFacts]) -> list[SynthRow]:
+    """NOTE(same-within-bound): in a one-role model, a component that never changes within
+    the bound is, on every trace of at most K events, the same constant (its initial value,
+    the same for all processes) at every process; dropping it maps rounds, tags and every
+    round-grouped κ assignment order-preservingly both ways (κ = (x, y) with y below the
+    constant maps to x - 1), so with K' = K the candidate has the same verdict as the one
+    without it.  Such a row is linked to that candidate's row instead of checked; the rows
+    still to check are returned."""
+    still = {e for a, f in facts.items() if a.arity == 1 and not f.changes for e in a.exprs}
+    by_exprs = {r.candidate.parts[0].exprs: r for r in todo}
+    out = []
+    for r in todo:
+        exprs = r.candidate.parts[0].exprs
+        kept = tuple(e for e in exprs if e not in still)
+        target = by_exprs.get(kept)
+        if kept != exprs and target is not None:
+            r.same_as = target
+        else:
+            out.append(r)
+    return out
+
+
+def plan(model: ir.Model, opts: SynthOptions,
+         progress: Callable[[str], None] | None = None) -> SynthPlan:
+    """Steps 1-3 of the module docstring: attributes, candidates, their facts."""
     start = time.monotonic()
     facts = analyse_attributes(model, opts, progress)
     attr_seconds = time.monotonic() - start
@@ -318,38 +382,79 @@ def synthesize(model: ir.Model, opts: SynthOptions,
         else:
             status = Status.TRIVIAL if (gran or 1) < 2 else Status.SKIPPED
         rows.append(SynthRow(c, mono, how, drop, drop_attr, gran, status))
-    todo = [r for r in rows if r.status is Status.SKIPPED]
+    if len(model.roles) == 1:
+        ranks = {id(r): (-(r.granularity or 0), r.candidate.text) for r in rows}
+    else:
+        ranks = {id(r): (sum(1 for x in r.candidate.parts
+                             if x is not None and "constant" in x.sources), i)
+                 for i, r in enumerate(rows)}
+    todo = sorted((r for r in rows if r.status is Status.SKIPPED),
+                  key=lambda r: _priority(r, ranks[id(r)], opts))
+    if len(model.roles) == 1 and opts.kprime == opts.bound:
+        todo = _link_same(todo, facts)
+    if opts.max_checks is not None and len(todo) > opts.max_checks:
+        notes.append(f"{len(todo)} monotone non-trivial candidates, the first "
+                     f"{opts.max_checks} by priority checked (declared, about "
+                     f"{opts.focus or 'commit'}, listed, granularity)")
+        for r in todo[opts.max_checks:]:
+            r.note = "not checked: over --max-checks"
+        todo = todo[:opts.max_checks]
     copts = CheckOptions(bound=opts.bound, witness_bound=opts.witness_bound, engine=opts.engine,
                          solver=opts.solver, timeout=opts.timeout)
     stripped = strip_message_rounds(model)
+    tasks = [(model, None, copts, opts.confirm_nodes) if r.candidate.declared else
+             (stripped, r.candidate.rounds(), copts, opts.confirm_nodes) for r in todo]
+    return SynthPlan(model, opts, facts, rows, todo, tasks, notes, start, attr_seconds)
 
-    def task(row: SynthRow):
-        c = row.candidate
-        return (model, None, copts, opts.confirm_nodes) if c.declared else \
-            (stripped, c.rounds(), copts, opts.confirm_nodes)
 
+def complete(p: SynthPlan, results, progress: Callable[[str], None] | None = None
+             ) -> SynthReport:
+    """Step 4: record the closure results (in ``p.todo`` order) and rank the rows."""
+    for i, (row, (res, conf)) in enumerate(zip(p.todo, results)):
+        row.result, row.confirmation = res, conf
+        row.status = _STATUS_OF[res.verdict]
+        if conf is not None and conf.confirmed is False:
+            row.status = Status.UNKNOWN
+            row.note = f"the engines disagree: {conf.text}"
+        if progress:
+            progress(f"{p.model.name}: [{i + 1}/{len(p.todo)}] {row.candidate.text}: "
+                     f"{res.verdict.value} ({res.stats.seconds:.1f} s)")
+    for row in p.rows:
+        t = row.same_as
+        if t is not None:
+            row.status = t.status if t.result is not None else Status.SKIPPED
+            if row.status is Status.CLOSED_ALL:  # the equivalence holds within the bound only
+                row.status = Status.CLOSED_BOUNDED
+            row.note = (f"same rounds as {t.candidate.text} within the bound (the other "
+                        f"components never change)")
+    rows = sorted(p.rows, key=lambda r: (_RANK[r.status], -(r.granularity or 0),
+                                         not r.candidate.declared, r.candidate.text))
+    return SynthReport(p.model, p.options, rows, p.facts, time.monotonic() - p.start,
+                       p.attr_seconds, len(p.todo), p.notes)
+
+
+def make_executor(jobs: int) -> ProcessPoolExecutor:
+    """A pool of ``jobs`` worker processes (spawned: each imports ccverify afresh and
+    makes its own pysmt environments)."""
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+
+
+def synthesize(model: ir.Model, opts: SynthOptions,
+               progress: Callable[[str], None] | None = None,
+               executor: Executor | None = None) -> SynthReport:
+    """Run the whole pipeline of the module docstring on ``model``; closure checks run in
+    ``executor``, else in a pool of ``opts.jobs`` processes (inline when 1)."""
+    p = plan(model, opts, progress)
     own = None
-    if executor is None and opts.jobs > 1 and len(todo) > 1:
-        executor = own = _executor(opts.jobs)
+    if executor is None and opts.jobs > 1 and len(p.tasks) > 1:
+        executor = own = make_executor(opts.jobs)
     try:
         if executor is None:
-            results = (check_candidate(*task(r)) for r in todo)
+            results = (check_candidate(*t) for t in p.tasks)
         else:
-            futures = [executor.submit(check_candidate, *task(r)) for r in todo]
+            futures = [executor.submit(check_candidate, *t) for t in p.tasks]
             results = (f.result() for f in futures)
-        for i, (row, (res, conf)) in enumerate(zip(todo, results)):
-            row.result, row.confirmation = res, conf
-            row.status = _STATUS_OF[res.verdict]
-            if conf is not None and conf.confirmed is False:
-                row.status = Status.UNKNOWN
-                row.note = f"the engines disagree: {conf.text}"
-            if progress:
-                progress(f"{model.name}: [{i + 1}/{len(todo)}] {row.candidate.text}: "
-                         f"{res.verdict.value} ({res.stats.seconds:.1f} s)")
+        return complete(p, results, progress)
     finally:
         if own is not None:
-            own.shutdown()
-    rows.sort(key=lambda r: (_RANK[r.status], -(r.granularity or 0), not r.candidate.declared,
-                             r.candidate.text))
-    return SynthReport(model, opts, rows, facts, time.monotonic() - start, attr_seconds,
-                       len(todo), notes)
+            own.shutdown(cancel_futures=True)

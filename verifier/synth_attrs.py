@@ -114,20 +114,21 @@ def role_attributes(role: ir.Role) -> list[Attribute]:
 
 def pair_attributes(singles: list[Attribute], facts: dict[Attribute, "AttrFacts"],
                     known: list[Attribute]) -> list[Attribute]:
-    """Lexicographic pairs ``(a, b)`` of one-component attributes of one role, with ``a``
-    monotone and both changing within the bound (see the module docstring for why the
-    others need no check); pairs equal to a ``known`` attribute are left out."""
+    """Lexicographic pairs ``(a, b)`` of one-component attributes of one role: every pair of
+    two attributes the model lists (or declares), and besides the pairs with ``a`` monotone
+    and both components changing within the bound (see the module docstring for why the
+    others add nothing); pairs equal to a ``known`` attribute are left out."""
     have = {a.exprs for a in known}
     out = []
     for a in singles:
-        fa = facts[a]
-        if a.arity != 1 or not fa.monotone_ok or not fa.changes:
-            continue
         for b in singles:
-            if b is a or b.arity != 1 or not facts[b].changes:
+            if b is a or a.arity != 1 or b.arity != 1:
                 continue
+            chosen = a.sources & {LISTED, DECLARED} and b.sources & {LISTED, DECLARED}
+            useful = facts[a].monotone_ok and facts[a].changes and facts[b].changes
             exprs = a.exprs + b.exprs
-            if exprs not in have:
+            if (chosen or useful) and exprs not in have:
+                have.add(exprs)
                 out.append(Attribute(a.role, exprs, frozenset({PAIR})))
     return out
 
@@ -263,6 +264,9 @@ class SmtAttrAnalyzer:
         drops = ops.or_(*(ops.and_(enc.active[i], enc.lex_lt(terms[i + 1, pi], terms[i, pi]))
                           for i, pi in steps))
         if self._solve(drops):
+            for d in range(1, self.k + 1):  # a shortest witness
+                if self._solve(ops.and_(drops, enc.length_le(d))):
+                    break
             trace = enc.decode(self.solver.get_model())
             drop = drop_witness(self.interp, attr, trace.steps)
             return AttrFacts(Mono.DROPS, drop, changes=True,

@@ -1,0 +1,236 @@
+"""Round-attribute synthesis and the survey (verifier/synth*.py, verifier/survey.py).
+
+The expected facts come from the reasoning in the models' headers (examples/raft.cc,
+paxos.cc, commit_not_enough.cc, epoch_no_commit.cc) and in the comments below.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dsl.loader import load_model
+from verifier import cli
+from verifier.interp import Interpreter
+from verifier.result import Engine
+from verifier.survey import answers, run_survey, survey_json, survey_markdown
+from verifier.synth import Status, SynthOptions, plan, synthesize
+from verifier.synth_attrs import (
+    Mono, OneStepMonotone, SmtAttrAnalyzer, explicit_attr_facts, role_attributes,
+)
+from verifier.synth_confirm import confirm_counterexample
+from verifier.synth_render import format_report, report_json
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def model(name: str, **sets: int):
+    return load_model(str(EXAMPLES / f"{name}.cc"), sets)
+
+
+def row(rep, text: str):
+    hits = [r for r in rep.rows if r.candidate.text == text]
+    assert hits, f"no row {text!r} in {[r.candidate.text for r in rep.rows]}"
+    return hits[0]
+
+
+@pytest.fixture(scope="module")
+def raft3():
+    # One closure check (the declared round, checked first); the pairs whose other
+    # component never changes within the bound share its verdict (same-within-bound).
+    return synthesize(model("raft"), SynthOptions(bound=3, max_checks=1))
+
+
+def test_raft_table_covers_the_attributes_and_their_pairs(raft3):
+    # At bound 3: two timeouts take currentTerm 0 -> 1 -> 2 (granularity 3, MAXT = 2);
+    # neither the log nor the commit index can change (a leader needs a timeout, a vote,
+    # its receipt and become_leader before a client request: 5 events), so both never
+    # change; currentTerm only grows (timeout +1, receipts adopt a higher term): one-step.
+    names = ["currentTerm", "commitIndex", "len(log)"]
+    for a in names:
+        for b in names:
+            text = a if a == b else f"({a}, {b})"
+            r = row(raft3, text)
+            assert r.monotone is not None and r.status is not None
+    ct = row(raft3, "currentTerm")
+    assert ct.candidate.declared and ct.monotone is Mono.ALL_STATES and ct.granularity == 3
+    for t in ("commitIndex", "len(log)", "(commitIndex, len(log))"):
+        assert row(raft3, t).granularity == 1 and row(raft3, t).status is Status.TRIVIAL
+    # (commitIndex, currentTerm) changes exactly when currentTerm does.
+    assert row(raft3, "(commitIndex, currentTerm)").granularity == 3
+    # Bound 3 is below raft's shortest counterexample (5 events, examples/raft.cc).
+    assert ct.status.closed and ct.result is not None
+    for t in ("(currentTerm, commitIndex)", "(len(log), currentTerm)"):
+        assert row(raft3, t).same_as is ct and row(raft3, t).status is ct.status
+    text = format_report(raft3)
+    assert "currentTerm" in text and "trivial" in text
+    js = report_json(raft3)
+    assert json.loads(json.dumps(js))["rows"][0]["monotone"]
+
+
+@pytest.mark.slow
+def test_raft_term_is_not_closed_at_bound_5():
+    rep = synthesize(model("raft"), SynthOptions(bound=5, max_checks=1))
+    ct = row(rep, "currentTerm")
+    assert ct.status is Status.NOT_CLOSED and ct.cex_length == 5
+    assert ct.confirmation is not None and ct.confirmation.confirmed
+
+
+def test_paxos_closed_attribute_found_without_the_declared_round():
+    # Proposers and acceptors with round `bal` alone: a proposer only receives messages of
+    # its own ballot (b = bal), an acceptor only moves up to the ballot it receives, and
+    # tags are the senders' ballots after sending, which equal the messages' b; so every
+    # receive is in its window and bal never drops (examples/paxos.cc, conditions 1, 3).
+    rep = synthesize(model("paxos"), SynthOptions(bound=4, max_combos=4))
+    r = row(rep, "Proposer: bal; Acceptor: bal")
+    assert not r.candidate.declared and "auto" in r.candidate.sources
+    assert r.status.closed and r.nontrivial_monotone and r.granularity >= 2
+    found = [x for x in rep.rows if x.status.closed and x.nontrivial_monotone
+             and not x.candidate.declared]
+    assert found
+    # the non-monotone ones are rejected without a check, with a replayed witness
+    phase = row(rep, "Proposer: phase; Acceptor: *")
+    assert phase.status is Status.NOT_MONOTONE and phase.result is None
+    assert phase.drop is not None and phase.drop.after < phase.drop.before
+
+
+def test_monotone_is_not_enough():
+    # examples/commit_not_enough.cc: commit is monotone from every state, goes through
+    # 0, 1, 2, and a note of a higher commit index changes a replica that stays behind.
+    rep = synthesize(model("commit_not_enough"), SynthOptions(bound=4))
+    r = row(rep, "commit")
+    assert r.candidate.declared and r.monotone is Mono.ALL_STATES and r.granularity == 3
+    assert r.status is Status.NOT_CLOSED and r.cex_length == 2
+    assert r.confirmation is not None and r.confirmation.confirmed is True
+    a = answers(rep, None)
+    assert a.commit.startswith("no:") and a.counterexample is not None
+    assert not a.closed
+
+
+def test_no_commit_index_but_the_epoch_works():
+    # examples/epoch_no_commit.cc: epoch meets the local conditions in every state.
+    rep = synthesize(model("epoch_no_commit"), SynthOptions(bound=4))
+    assert not any(r.candidate.mentions("commit") for r in rep.rows)
+    ep = row(rep, "epoch")
+    assert ep.monotone is Mono.ALL_STATES and ep.granularity == 3 and ep.status.closed
+    for t in ("size(acked)", "leading"):
+        assert row(rep, t).status is Status.NOT_MONOTONE
+    a = answers(rep, None)
+    assert a.commit == "no such attribute" and a.counterexample is None
+    assert "epoch" in [r.candidate.text for r in a.closed]
+
+
+@pytest.mark.parametrize("name,bound", [("raft", 4), ("paxos", 3), ("ping_echo", 4),
+                                        ("epoch_no_commit", 4)])
+def test_attribute_engines_agree(name, bound):
+    m = model(name)
+    attrs = [a for r in m.roles for a in role_attributes(r)]
+    one = OneStepMonotone(m)
+    smt = SmtAttrAnalyzer(m, bound)
+    try:
+        exp = explicit_attr_facts(m, attrs, bound, one)
+        for a in attrs:
+            f = smt.facts(a, one)
+            e = exp[a]
+            assert (f.monotone, f.changes) == (e.monotone, e.changes), a.text
+            if f.monotone_ok:
+                assert f.granularity == e.granularity, a.text
+            else:
+                assert len(f.drop.trace) == len(e.drop.trace), a.text  # shortest both
+    finally:
+        one.close()
+        smt.close()
+
+
+def test_trivial_candidates_are_not_checked():
+    # ping_closed at bound 1: one tick raises r once, so r has granularity 2; c (counts
+    # pings, needs a tick and a receive) never changes within 1 event: trivial, no check.
+    p = plan(model("ping_closed"), SynthOptions(bound=1))
+    c = next(r for r in p.rows if r.candidate.text == "c")
+    assert c.status is Status.TRIVIAL and c not in p.todo
+    assert all(r.granularity >= 2 for r in p.todo)
+
+
+def test_confirmation_rejects_a_closed_trace():
+    # A counterexample must not be confirmed if a grouped trace reproduces it: every
+    # trace of ping_closed (closed) is such a trace.
+    m = model("ping_closed")
+    interp = Interpreter(m)
+    state = interp.initial()
+    steps = []
+    for _ in range(3):
+        step, state = interp.successors(state)[0]
+        steps.append(step)
+    conf = confirm_counterexample(m, None, interp.replay(steps), 3)
+    assert conf.confirmed is False
+
+
+def test_parallel_jobs_give_the_same_rows():
+    m = model("commit_not_enough")
+    one = synthesize(m, SynthOptions(bound=3))
+    two = synthesize(m, SynthOptions(bound=3, jobs=2))
+    key = [(r.candidate.text, r.status, r.granularity, r.cex_length) for r in one.rows]
+    assert key == [(r.candidate.text, r.status, r.granularity, r.cex_length) for r in two.rows]
+
+
+def test_explicit_closure_engine():
+    rep = synthesize(model("commit_not_enough"), SynthOptions(bound=3, engine=Engine.EXPLICIT))
+    r = row(rep, "commit")
+    assert r.status is Status.NOT_CLOSED and r.cex_length == 2
+    assert r.result.engine is Engine.EXPLICIT
+
+
+def test_max_checks_caps_the_closure_checks():
+    p = plan(model("commit_not_enough"), SynthOptions(bound=3, max_checks=1))
+    assert len(p.todo) == 1 and p.todo[0].candidate.declared
+    assert any("max-checks" in r.note for r in p.rows)
+
+
+def test_survey_markdown_and_json(tmp_path):
+    files = [str(EXAMPLES / "commit_not_enough.cc"), str(EXAMPLES / "epoch_no_commit.cc")]
+    s = run_survey(files, SynthOptions(bound=3))
+    md = survey_markdown(s)
+    assert "commit_not_enough.cc" in md and "epoch_no_commit.cc" in md
+    assert "no such attribute" in md and "z3" in md
+    js = survey_json(s)
+    by = {Path(p["file"]).name: p for p in js["protocols"]}
+    assert by["epoch_no_commit.cc"]["monotone_not_closed"] is None
+    assert by["commit_not_enough.cc"]["monotone_not_closed"]["length"] == 2
+    assert "epoch" in by["epoch_no_commit.cc"]["closed"]
+
+
+def test_cli_synth_and_survey(tmp_path, capsys):
+    f = str(EXAMPLES / "commit_not_enough.cc")
+    assert cli.main(["synth", f, "--bound", "3", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert any(r["attribute"] == "commit" and r["status"] == "not closed" for r in out["rows"])
+    md, js = tmp_path / "s.md", tmp_path / "s.json"
+    assert cli.main(["survey", f, "--bound", "3", "-q", "--markdown", str(md),
+                     "--json", str(js)]) == 0
+    assert "commit_not_enough.cc" in md.read_text()
+    assert json.loads(js.read_text())["bound"] == 3
+    assert cli.main(["synth", f, "--bound", "0"]) == 2
+
+
+def test_same_within_bound_rows_agree_with_their_own_check(raft3):
+    # NOTE(same-within-bound): (currentTerm, commitIndex) is currentTerm within bound 3;
+    # the real check of the pair must agree with the verdict it was given.
+    from verifier.result import CheckOptions
+    from verifier.synth import check_candidate, strip_message_rounds
+
+    r = row(raft3, "(currentTerm, commitIndex)")
+    res, _ = check_candidate(strip_message_rounds(raft3.model), r.candidate.rounds(),
+                             CheckOptions(bound=3), 1000)
+    assert res.verdict.closed == r.status.closed
+
+
+def test_same_within_bound_never_claims_all_bounds():
+    # raft_cc's declared currentTerm is closed for all bounds (one-step proof); a pair with
+    # commitIndex, constant within bound 3, inherits only "closed up to bound 3".
+    rep = synthesize(model("raft_cc"), SynthOptions(bound=3, max_checks=1))
+    ct = row(rep, "currentTerm")
+    assert ct.status is Status.CLOSED_ALL
+    r = row(rep, "(currentTerm, commitIndex)")
+    assert r.same_as is ct and r.status is Status.CLOSED_BOUNDED

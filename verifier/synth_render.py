@@ -1,0 +1,159 @@
+"""Text and JSON rendering of a synthesis report (:mod:`verifier.synth`)."""
+
+from __future__ import annotations
+
+from verifier.conditions import fmt_round
+from verifier.interp import Interpreter
+from verifier.render import trace_json
+from verifier.runtime import Trace
+from verifier.synth import Status, SynthReport, SynthRow
+from verifier.synth_attrs import Mono
+
+
+def _verdict(row: SynthRow, bound: int) -> str:
+    if row.status is Status.CLOSED_BOUNDED:
+        return f"closed up to bound {bound}"
+    if row.status is Status.NOT_CLOSED and row.cex_length is not None:
+        return f"not closed ({row.cex_length} events)"
+    return row.status.value
+
+
+def _evidence(row: SynthRow, bound: int) -> str:
+    if row.status is Status.NOT_MONOTONE and row.drop is not None:
+        d = row.drop
+        who = f"{row.drop_attr.text}" if row.drop_attr else ""
+        return (f"{d.proc} lowers {who} {fmt_round(d.before)} -> {fmt_round(d.after)} in "
+                f"'{d.step.edge}' (event {len(d.trace)})")
+    if row.status is Status.TRIVIAL:
+        if row.monotone is Mono.DROPS:
+            return ""
+        return f"never changes within {bound} events"
+    if row.same_as is not None:
+        return f"as {row.same_as.candidate.text} (other components constant within bound)"
+    if row.status is Status.NOT_CLOSED:
+        c = row.confirmation
+        if c is None:
+            return "not confirmed"
+        return {True: "confirmed (explicit)", False: "engines disagree",
+                None: "not confirmed (explicit budget)"}[c.confirmed]
+    if row.result is not None:
+        if row.status is Status.UNKNOWN:
+            return row.note or row.result.reason
+        return f"{row.result.engine.value}, {row.result.stats.seconds:.1f} s"
+    return ""
+
+
+def _trace_lines(interp: Interpreter, trace: Trace) -> list[str]:
+    out = []
+    for i, st in enumerate(trace.steps):
+        pre = fmt_round(interp.round_of(st.proc, st.pre))
+        post = fmt_round(interp.round_of(st.proc, st.post))
+        recv = ""
+        if st.consumed is not None:
+            m = st.consumed
+            recv = f" receives {m.type} from {m.src} (tag {fmt_round(m.tag)})"
+        sent = f", sends {len(st.sent)}" if st.sent else ""
+        out.append(f"      {i + 1}. {st.proc} {st.edge}{recv}{sent}; round {pre} -> {post}")
+    return out
+
+
+def format_report(rep: SynthReport, details: bool = True) -> str:
+    """The ranked table, then the counterexamples and drops behind its rows."""
+    o = rep.options
+    m = rep.model
+    head = (f"{m.name} ({m.file}): round-attribute synthesis up to bound {o.bound} "
+            f"(witness bound {o.kprime}), closure engine {o.engine.value}")
+    cols = ["#", "attribute", "source", "monotone", "gran", "verdict", "evidence"]
+    table = [cols]
+    for i, r in enumerate(rep.rows, 1):
+        table.append([str(i), r.candidate.text, ",".join(r.candidate.sources),
+                      r.monotone.value, "-" if r.granularity is None else str(r.granularity),
+                      _verdict(r, o.bound), _evidence(r, o.bound)])
+    widths = [max(len(row[c]) for row in table) for c in range(len(cols))]
+    lines = [head, ""]
+    for j, row in enumerate(table):
+        lines.append("  " + "  ".join(x.ljust(w) for x, w in zip(row, widths)).rstrip())
+        if j == 0:
+            lines.append("  " + "  ".join("-" * w for w in widths))
+    lines.append("")
+    closed = [r for r in rep.rows if r.status.closed and r.nontrivial_monotone]
+    lines.append(f"{len(closed)} monotone non-trivial candidate(s) closed up to bound {o.bound}"
+                 + (": " + ", ".join(r.candidate.text for r in closed) if closed else "."))
+    conf = [str(i) for i, r in enumerate(rep.rows, 1) if r.status is Status.NOT_CLOSED
+            and r.confirmation is not None and r.confirmation.confirmed]
+    if conf:
+        lines.append("Counterexamples confirmed by the explicit engine (replayed; no grouped "
+                     "trace of the witness bound has their projections): rows "
+                     + ", ".join(conf) + ".")
+    for n in rep.notes:
+        lines.append(f"note: {n}")
+    lines.append(f"[{len(rep.attributes)} role attributes, {rep.checks} closure checks, "
+                 f"{rep.seconds:.1f} s (attributes {rep.attr_seconds:.1f} s)]")
+    if details:
+        lines += _details(rep)
+    return "\n".join(lines)
+
+
+def _details(rep: SynthReport) -> list[str]:
+    out: list[str] = []
+    for i, r in enumerate(rep.rows, 1):
+        if r.status is Status.NOT_CLOSED and r.result is not None and r.result.trace:
+            interp = Interpreter(rep.model, r.candidate.rounds())
+            out += ["", f"row {i}: {r.candidate.text}: counterexample of "
+                        f"{len(r.result.trace)} events"]
+            out += _trace_lines(interp, r.result.trace)
+            out += [f"    suspicious: {v.text}" for v in r.result.violations]
+            if r.confirmation is not None:
+                out.append(f"    {r.confirmation.text}")
+    return out
+
+
+def row_json(rep: SynthReport, r: SynthRow) -> dict:
+    c = r.candidate
+    out: dict = {
+        "attribute": c.text,
+        "rounds": {role: (a.text if a else None) for role, a in zip(c.roles, c.parts)},
+        "sources": list(c.sources),
+        "declared": c.declared,
+        "monotone": r.monotone.name.lower(),
+        "monotone_how": r.monotone_how,
+        "granularity": r.granularity,
+        "status": r.status.value,
+        "closed": r.status.closed,
+        "nontrivial_monotone": r.nontrivial_monotone,
+    }
+    if r.drop is not None:
+        interp = Interpreter(rep.model)
+        out["drop"] = {"attribute": r.drop_attr.text if r.drop_attr else None,
+                       "process": str(r.drop.proc), "before": list(r.drop.before),
+                       "after": list(r.drop.after), "trace": trace_json(interp, r.drop.trace)}
+    if r.result is not None:
+        res = r.result
+        out["check"] = {"verdict": res.verdict.value, "depth": res.depth, "reason": res.reason,
+                        "engine": res.engine.value, "seconds": round(res.stats.seconds, 3)}
+        if res.trace is not None:
+            interp = Interpreter(rep.model, c.rounds())
+            out["counterexample"] = {
+                "length": len(res.trace), "trace": trace_json(interp, res.trace),
+                "violations": [{"step": v.step + 1, "condition": v.condition, "text": v.text}
+                               for v in res.violations]}
+    if r.confirmation is not None:
+        out["confirmation"] = {"confirmed": r.confirmation.confirmed,
+                               "text": r.confirmation.text, "nodes": r.confirmation.nodes}
+    if r.note:
+        out["note"] = r.note
+    if r.same_as is not None:
+        out["same_as"] = r.same_as.candidate.text
+    return out
+
+
+def report_json(rep: SynthReport) -> dict:
+    o = rep.options
+    return {
+        "model": rep.model.name, "file": rep.model.file, "bound": o.bound,
+        "witness_bound": o.kprime, "engine": o.engine.value,
+        "attribute_engine": o.attr_engine.value, "solver": o.solver,
+        "seconds": round(rep.seconds, 3), "attribute_seconds": round(rep.attr_seconds, 3),
+        "closure_checks": rep.checks, "notes": rep.notes,
+        "rows": [row_json(rep, r) for r in rep.rows],
+    }
