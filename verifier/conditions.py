@@ -87,24 +87,31 @@ def kappa_of(interp: "Interpreter", step: Step) -> Round:
     return interp.round_of(step.proc, step.pre)
 
 
+def next_kappa(interp: "Interpreter", kappa: Round | None, step: Step) -> Round | None:
+    """The least round kappa(step) the round-grouped rules (DESIGN.md §2) allow after an
+    event given ``kappa`` (None at the start), or None when none is allowed.  Taking the
+    least never rules out a continuation: later events only need kappa >= this one."""
+    lo = interp.round_of(step.proc, step.pre)
+    hi = interp.round_of(step.proc, step.post)
+    if step.consumed is not None:
+        k = step.consumed.tag
+        if (kappa is not None and k < kappa) or not lo <= k <= hi:
+            return None
+        return k
+    k = lo if kappa is None or lo >= kappa else kappa
+    return k if k <= hi else None
+
+
 def grouped_kappas(interp: "Interpreter", steps: tuple[Step, ...]) -> tuple[Round, ...] | None:
     """Rounds kappa making ``steps`` round-grouped (DESIGN.md §2), each the least possible,
     or None when the sequence is not round-grouped."""
     out: list[Round] = []
     cur: Round | None = None
     for step in steps:
-        lo = interp.round_of(step.proc, step.pre)
-        hi = interp.round_of(step.proc, step.post)
-        if step.consumed is not None:
-            k = step.consumed.tag
-            if (cur is not None and k < cur) or not lo <= k <= hi:
-                return None
-        else:
-            k = lo if cur is None or lo >= cur else cur
-            if k > hi:
-                return None
-        out.append(k)
-        cur = k
+        cur = next_kappa(interp, cur, step)
+        if cur is None:
+            return None
+        out.append(cur)
     return tuple(out)
 
 

@@ -23,12 +23,13 @@ import time
 from collections.abc import Callable
 
 from verifier.conditions import (
-    Projections, extend_projections, grouped_kappas, initial_projections, proc_index,
+    Projections, extend_projections, grouped_kappas, initial_projections, next_kappa,
+    proc_index,
     step_violations, trace_violations,
 )
 from verifier.interp import Interpreter
 from verifier.result import CheckOptions, CheckResult, Engine, Stats, Verdict
-from verifier.runtime import GState, Round, Step, Trace
+from verifier.runtime import GState, Step, Trace
 
 
 class Budget:
@@ -67,7 +68,7 @@ def grouped_projections(interp: Interpreter, kprime: int,
         nxt = []
         for state, kappa, projs in frontier:
             for step, post in interp.successors(state):
-                k = _next_kappa(interp, kappa, step)
+                k = next_kappa(interp, kappa, step)
                 if k is None:
                     continue
                 node = (post, k, extend_projections(interp, projs, pidx[step.proc], step))
@@ -80,18 +81,6 @@ def grouped_projections(interp: Interpreter, kprime: int,
                 nxt.append(node)
         frontier = nxt
     return found
-
-
-def _next_kappa(interp: Interpreter, kappa: Round | None, step: Step) -> Round | None:
-    lo = interp.round_of(step.proc, step.pre)
-    hi = interp.round_of(step.proc, step.post)
-    if step.consumed is not None:
-        k = step.consumed.tag
-        if (kappa is not None and k < kappa) or not lo <= k <= hi:
-            return None
-        return k
-    k = lo if kappa is None or lo >= kappa else kappa
-    return k if k <= hi else None
 
 
 def _rebuild(parents: dict, node) -> tuple[Step, ...]:

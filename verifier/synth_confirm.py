@@ -20,9 +20,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dsl import ir
-from verifier.conditions import extend_projections, initial_projections, projections
+from verifier.conditions import (
+    extend_projections, initial_projections, next_kappa, projections,
+)
 from verifier.interp import Interpreter, ReplayError
-from verifier.runtime import Round, Step, Trace
+from verifier.runtime import Trace
 
 
 @dataclass(frozen=True)
@@ -34,19 +36,6 @@ class Confirmation:
     confirmed: bool | None
     text: str
     nodes: int = 0
-
-
-def _least_kappa(interp: Interpreter, kappa: Round | None, step: Step) -> Round | None:
-    """The least κ the grouped-trace rules (DESIGN.md §2) allow ``step`` after ``kappa``."""
-    lo = interp.round_of(step.proc, step.pre)
-    hi = interp.round_of(step.proc, step.post)
-    if step.consumed is not None:
-        k = step.consumed.tag
-        if (kappa is not None and k < kappa) or not lo <= k <= hi:
-            return None
-        return k
-    k = lo if kappa is None or lo >= kappa else kappa
-    return k if k <= hi else None
 
 
 def confirm_counterexample(model: ir.Model, rounds: dict | None, trace: Trace, kprime: int,
@@ -81,7 +70,7 @@ def confirm_counterexample(model: ir.Model, rounds: dict | None, trace: Trace, k
         nxt = []
         for state, kappa, projs in frontier:
             for step, post in interp.successors(state):
-                k = _least_kappa(interp, kappa, step)
+                k = next_kappa(interp, kappa, step)
                 if k is None:
                     continue
                 p2 = extend_projections(interp, projs, index[step.proc], step)
