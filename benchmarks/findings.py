@@ -140,6 +140,12 @@ def main() -> int:
         f"pysmt {v['pysmt']}, Python {v['python']}; survey wall time {wall:.0f} s "
         f"({os.cpu_count()} CPUs).",
         "",
+        "**What these tables mean** — that monotonicity is not enough, that the commit index "
+        "is not the general answer, and where the declared rounds disagree with the "
+        "communication-closure literature (Raft with the term, Zab), with the traces — is "
+        "written up in [findings-notes.md](findings-notes.md); the per-protocol verdicts "
+        "of the declared rounds are in [corpus.md](corpus.md).",
+        "",
         "Columns: the declared round's verdict (as `ccverify check`); the monotone "
         "non-trivial candidates (never lowered within the bound, at least two rounds for "
         "some process; pairs equal to another candidate within the bound not counted), "
