@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from dsl.errors import UsageError
 from dsl.ir import Expr
 from verifier.runtime import Trace
 
@@ -45,6 +46,17 @@ class CheckOptions:
     # Stop the explicit engine after this many search nodes (verdict unknown).
     max_nodes: int = 5_000_000
     one_step: bool = True  # try the unbounded one-step proof first
+
+    def __post_init__(self) -> None:
+        # Both engines rest on the reordering lemma, whose witness has as many events as
+        # the trace: the SMT engine only examines suspicious traces, and "closed (all
+        # bounds)" is claimed from the local conditions alone.  With K' < K a trace
+        # meeting the conditions can lack a witness of at most K' events, so a smaller
+        # witness bound would make "closed" wrong (tests/test_review.py).
+        if self.witness_bound is not None and self.witness_bound < self.bound:
+            raise UsageError(f"the witness bound ({self.witness_bound}) must be at least "
+                             f"the bound ({self.bound}): the reordering lemma needs room "
+                             f"for a witness as long as the trace")
 
     @property
     def kprime(self) -> int:
