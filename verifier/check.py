@@ -6,7 +6,7 @@
 2. *Suspicious traces, shortest first.*  For d = 1..K, ask for a trace of exactly d
    events in which some event breaks a local condition.  By the lemma, a trace without
    such an event has a grouped equivalent of the same length, so only these can be
-   counterexamples (this needs K' >= K, which the CLI enforces).
+   counterexamples (this needs K' >= K, which CheckOptions enforces).
 3. *Confirmation.*  For a suspicious trace t (decoded, then replayed by the interpreter),
    ask for a round-grouped trace of at most K' events with t's projections.  If there is
    one, every trace with these projections is answered: block the projections and ask
