@@ -5,8 +5,9 @@ in trace order, labelled with the edge; messages are arrows from the sending eve
 receiving event (messages still in flight at the end are short dashed arrows).  Each lane
 is shaded by its process's round (darker = later round); in a round-grouped ordering the
 groups of equal kappa are vertical bands.  Red marks what breaks communication closure: a
-message received with a tag other than the receiver's round before the event (it crosses
-a round boundary), and an event that breaks a local condition (or, in a reordering, an
+message received outside its receiver's round window (its tag is below the receiver's
+round before the event, or above its round after it: it crosses a round boundary the
+receiver did not), and an event that breaks a local condition (or, in a reordering, an
 event whose kappa lies outside its rounds).
 
 A figure has one or two panels side by side: the trace, and its reordering by kappa (the
@@ -129,7 +130,7 @@ def _legend() -> list[Line2D]:
     return [
         Line2D([], [], color=BLUE, marker=">", markersize=5, label="message"),
         Line2D([], [], color=RED, marker=">", markersize=5,
-               label="message crossing a round boundary"),
+               label="message received outside its receiver's round window"),
         Line2D([], [], color=GREY, ls="--", label="in flight at the end"),
         Line2D([], [], color=RED, marker="o", ls="", label="event breaking a condition"),
         Line2D([], [], color=GREY, marker="o", ls="", markerfacecolor="white",

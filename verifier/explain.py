@@ -31,7 +31,7 @@ class Delivery:
     msg: Message
     send: int
     recv: int | None
-    crosses: bool  # received with a tag other than the receiver's round before the event
+    crosses: bool  # received outside the receiver's round window [round before, round after]
 
     @property
     def in_flight(self) -> bool:
@@ -81,7 +81,8 @@ def deliveries(interp: Interpreter, steps: tuple[Step, ...],
         crosses = False
         if r is not None:
             receiver = steps[r]
-            crosses = m.tag != interp.round_of(receiver.proc, receiver.pre)
+            crosses = not (interp.round_of(receiver.proc, receiver.pre) <= m.tag
+                           <= interp.round_of(receiver.proc, receiver.post))
         out.append(Delivery(number[k], m, i, r, crosses))
     return tuple(out)
 
