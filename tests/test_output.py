@@ -441,3 +441,26 @@ def test_banner_colours(verdict, sgr):
     tty = _Tty()
     emit(make_console(tty), [banner("m", result)])
     assert f"\x1b[1;{sgr}m{verdict_text(result)}" in tty.getvalue()
+
+
+def test_a_legal_jump_is_not_marked_as_crossing_but_a_stale_receive_is():
+    """ping_jump: P[1] jumps from round 0 to the round 1 of P[0]'s ping (in its window);
+    ping_stale: a round-1 ping counted in round 2 (outside it)."""
+    from dsl.loader import load_model
+    from verifier.explain import deliveries
+    from verifier.interp import Interpreter
+
+    def run(name, order):
+        interp = Interpreter(load_model(str(ROOT / "examples" / name)))
+        state, steps = interp.initial(), []
+        for who, edge in order:
+            step, state = next((s, t) for s, t in interp.successors(state)
+                               if str(s.proc) == who and s.edge == edge)
+            steps.append(step)
+        return [d.crosses for d in deliveries(interp, tuple(steps)) if d.recv is not None]
+
+    jump = load_model(str(ROOT / "examples" / "ping_jump.cc")).role("P")
+    jump_edge = next(e.name for e in jump.edges if e.kind.value == "on" and "jump" in e.name)
+    assert run("ping_jump.cc", [("P[0]", "tick"), ("P[1]", jump_edge)]) == [False]
+    assert run("ping_stale.cc", [("P[1]", "tick"), ("P[1]", "tick"), ("P[0]", "tick"),
+                                 ("P[1]", "late")]) == [True]
