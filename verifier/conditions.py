@@ -40,6 +40,11 @@ def projections(interp: "Interpreter", trace: Trace) -> Projections:
     return projs
 
 
+def plural(n: int, noun: str, nouns: str | None = None) -> str:
+    """``1 solver call``, ``2 solver calls``."""
+    return f"{n} {noun if n == 1 else (nouns or noun + 's')}"
+
+
 def fmt_round(r: Round) -> str:
     return "(" + ", ".join(str(x) for x in r) + ")"
 

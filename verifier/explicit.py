@@ -165,7 +165,7 @@ def reachable_conditions(interp: Interpreter, budget: Budget, cap: int = 200_000
                     seen.add(post)
                     nxt.append(post)
         frontier = nxt
-    return (f"all {len(seen)} reachable global states explored; every reachable event "
+    return (f"all reachable global states ({len(seen)}) explored; every reachable event "
             f"meets the local conditions (reordering lemma)")
 
 

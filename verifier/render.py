@@ -6,7 +6,7 @@ rounds and tags); nothing here prints: the CLI decides where text goes.
 
 from __future__ import annotations
 
-from verifier.conditions import fmt_round, grouped_kappas
+from verifier.conditions import fmt_round, plural, grouped_kappas
 from verifier.interp import Interpreter
 from verifier.result import CheckResult, Verdict, Violation
 from verifier.runtime import Message, Step, Trace
@@ -89,8 +89,9 @@ def format_result(interp: Interpreter, result: CheckResult, full: bool = False) 
         out.append(result.reason)
     s = result.stats
     engine = result.engine.value + (f" ({result.solver})" if result.solver else "")
-    extra = f", {s.solver_calls} solver calls, {s.refuted} suspicious traces refuted" \
-        if result.engine.value == "smt" else f", {s.nodes} search nodes"
+    extra = (f", {plural(s.solver_calls, 'solver call')}, "
+             f"{plural(s.refuted, 'suspicious trace')} refuted"
+             if result.engine.value == "smt" else f", {s.nodes} search nodes")
     out.append(f"[{engine}: bound {result.bound}, witness bound {kp}, "
                f"{s.seconds:.2f} s{extra}]")
     return "\n".join(out)

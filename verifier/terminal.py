@@ -18,7 +18,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from verifier.conditions import fmt_round
+from verifier.conditions import fmt_round, plural
 from verifier.explain import Reordering, deliveries, inversions
 from verifier.interp import Interpreter
 from verifier.render import changed_vars, format_message
@@ -90,7 +90,8 @@ def banner(model_name: str, result: CheckResult) -> RenderableType:
 def stats_line(result: CheckResult) -> Text:
     s = result.stats
     engine = result.engine.value + (f" ({result.solver})" if result.solver else "")
-    extra = (f", {s.solver_calls} solver calls, {s.refuted} suspicious traces refuted"
+    extra = (f", {plural(s.solver_calls, 'solver call')}, "
+             f"{plural(s.refuted, 'suspicious trace')} refuted"
              if result.engine.value == "smt" else f", {s.nodes} search nodes")
     return Text(f"[{engine}: bound {result.bound}, witness bound {result.witness_bound}, "
                 f"{s.seconds:.2f} s{extra}]", style="dim")
