@@ -30,7 +30,9 @@ def _agree(model, bound: int, one_step: bool = True):
     return ex, sm
 
 
-@settings(max_examples=200, deadline=None,
+# derandomize: the same 200 protocols on every run, so the coverage check below cannot
+# flake (a random draw once gave 18 not-closed protocols instead of the usual 30-40).
+@settings(max_examples=200, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(protocols(), st.integers(2, 4), st.booleans())
 def test_engines_agree_on_generated_protocols(text, bound, one_step):
