@@ -56,30 +56,43 @@ class Budget:
         return True
 
 
-def grouped_projections(interp: Interpreter, kprime: int,
-                        budget: Budget) -> set[Projections] | None:
-    """Projection tuples of all round-grouped traces of at most ``kprime`` events."""
+def grouped_nodes(interp: Interpreter, kprime: int,
+                  keep: Callable[[Projections, int], bool] | None = None):
+    """Breadth-first, every new node ``(global state, kappa, projections)`` of the
+    round-grouped traces of at most ``kprime`` events, with the number of events it took
+    (the initial node is not yielded).  ``keep(projections, events)`` prunes a node and
+    everything below it."""
     pidx = proc_index(interp)
     start = (interp.initial(), None, initial_projections(interp))
     seen = {start}
     frontier = [start]
-    found = {start[2]}
-    for _ in range(kprime):
+    for used in range(1, kprime + 1):
         nxt = []
         for state, kappa, projs in frontier:
             for step, post in interp.successors(state):
                 k = next_kappa(interp, kappa, step)
                 if k is None:
                     continue
-                node = (post, k, extend_projections(interp, projs, pidx[step.proc], step))
+                p2 = extend_projections(interp, projs, pidx[step.proc], step)
+                if keep is not None and not keep(p2, used):
+                    continue
+                node = (post, k, p2)
                 if node in seen:
                     continue
-                if not budget.spend():
-                    return None
                 seen.add(node)
-                found.add(node[2])
                 nxt.append(node)
+                yield node, used
         frontier = nxt
+
+
+def grouped_projections(interp: Interpreter, kprime: int,
+                        budget: Budget) -> set[Projections] | None:
+    """Projection tuples of all round-grouped traces of at most ``kprime`` events."""
+    found = {initial_projections(interp)}
+    for (_, _, projs), _ in grouped_nodes(interp, kprime):
+        if not budget.spend():
+            return None
+        found.add(projs)
     return found
 
 

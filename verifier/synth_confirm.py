@@ -21,8 +21,9 @@ from dataclasses import dataclass
 
 from dsl import ir
 from verifier.conditions import (
-    extend_projections, initial_projections, next_kappa, projections,
+    initial_projections, projections,
 )
+from verifier.explicit import grouped_nodes
 from verifier.interp import Interpreter, ReplayError
 from verifier.runtime import Trace
 
@@ -47,7 +48,6 @@ def confirm_counterexample(model: ir.Model, rounds: dict | None, trace: Trace, k
     except ReplayError as err:
         return Confirmation(False, f"the interpreter cannot replay the trace: {err}")
     target = projections(interp, trace)
-    index = {p: i for i, p in enumerate(interp.procs)}
 
     def viable(projs, used: int) -> bool:
         missing = 0
@@ -63,32 +63,15 @@ def confirm_counterexample(model: ir.Model, rounds: dict | None, trace: Trace, k
                                   "trace's (impossible for a replayed trace)")
     if start[2] == target:
         return Confirmation(False, "the empty trace has its projections")
-    seen = {start}
-    frontier = [start]
     nodes = 0
-    for used in range(1, kprime + 1):
-        nxt = []
-        for state, kappa, projs in frontier:
-            for step, post in interp.successors(state):
-                k = next_kappa(interp, kappa, step)
-                if k is None:
-                    continue
-                p2 = extend_projections(interp, projs, index[step.proc], step)
-                if not viable(p2, used):
-                    continue
-                node = (post, k, p2)
-                if node in seen:
-                    continue
-                nodes += 1
-                if p2 == target:
-                    return Confirmation(False, f"a round-grouped trace of {used} events has "
-                                               f"its projections (explicit)", nodes)
-                if nodes > max_nodes:
-                    return Confirmation(None, f"not confirmed: the explicit grouped search "
-                                              f"exceeded {max_nodes} nodes", nodes)
-                seen.add(node)
-                nxt.append(node)
-        frontier = nxt
+    for (_, _, projs), used in grouped_nodes(interp, kprime, viable):
+        nodes += 1
+        if projs == target:
+            return Confirmation(False, f"a round-grouped trace of {used} events has "
+                                       f"its projections (explicit)", nodes)
+        if nodes > max_nodes:
+            return Confirmation(None, f"not confirmed: the explicit grouped search "
+                                      f"exceeded {max_nodes} nodes", nodes)
     return Confirmation(True, f"confirmed by the explicit engine: replayed, and no "
                               f"round-grouped trace of at most {kprime} events has its "
                               f"projections ({nodes} nodes)", nodes)
