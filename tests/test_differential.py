@@ -44,4 +44,5 @@ def test_engines_agree_on_generated_protocols(text, bound, one_step):
 def test_generated_protocols_cover_both_verdicts():
     """Runs after the property test: the generator must produce both kinds of protocol,
     else the agreement above would say little."""
+    print(f"generated protocols: {SEEN}")
     assert SEEN["closed"] >= 20 and SEEN["not closed"] >= 20, SEEN

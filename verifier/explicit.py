@@ -160,7 +160,7 @@ def explicit_check(model, opts: CheckOptions,
                        f"equivalent of at most {opts.kprime} events (exhaustive search)")
 
 
-def reachable_conditions(interp: Interpreter, budget: Budget, cap: int = 200_000) -> str:
+def reachable_conditions(interp: Interpreter, budget: Budget, cap: int = 20_000) -> str:
     """When the whole reachable state space has at most ``cap`` states and every reachable
     event meets the local conditions, a sentence saying so; else the empty string."""
     init = interp.initial()
