@@ -9,12 +9,10 @@ from __future__ import annotations
 import random
 from collections import Counter
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
 from dsl.errors import InternalError
-from dsl.loader import load_model, load_text
 from dsl.ir import (
     BinOp,
     BoolType,
@@ -67,7 +65,7 @@ from irbuild import (
 )
 from verifier.interp import Interpreter, ReplayError
 from verifier.runtime import GState, Message, Proc, Step
-from verifier.values import check_value, default_value, format_value, to_json
+from verifier.values import default_value
 
 # ---------------------------------------------------------------------------- models
 
@@ -760,147 +758,3 @@ def test_replay_rejects_inert_and_disabled_events():
     m3 = _one_var_model(IntType(0, 1), [assign("x", 2)])
     with pytest.raises(ReplayError, match="range violation"):
         Interpreter(m3).replay([Step(P0, "go", (), None, (), (0,), (2,))])
-
-
-# ---------------------------------------------------------------------------- values
-
-ENTRY = RecordType("Entry", (("term", IntType(0, 3)), ("val", IntType(0, 1))))
-
-
-def test_format_value():
-    assert format_value(BoolType(), True) == "true"
-    assert format_value(IntType(0, 3), 2) == "2"
-    assert format_value(PHASE, 1) == "Prepare"
-    assert format_value(ProcType("Acceptor", 3), 2) == "Acceptor[2]"
-    assert format_value(ENTRY, (1, 0)) == "Entry{term: 1, val: 0}"
-    assert format_value(SetType(IntType(0, 5)), frozenset({2, 1})) == "{1, 2}"
-    assert format_value(SetType(IntType(0, 5)), frozenset()) == "{}"
-    assert format_value(MapType(IntType(0, 1), IntType(0, 1)), (1, 0)) == "[0 |-> 1, 1 |-> 0]"
-    assert format_value(SeqType(PHASE, 3), (0, 2)) == "<<Idle, Accept>>"
-    assert format_value(SeqType(ENTRY, 3), ()) == "<<>>"
-    assert format_value(MapType(ProcType("S", 2), BoolType()), (True, False)) == \
-        "[S[0] |-> true, S[1] |-> false]"
-
-
-def test_to_json():
-    assert to_json(PHASE, 2) == "Accept"
-    assert to_json(ENTRY, (1, 0)) == {"term": 1, "val": 0}
-    assert to_json(SetType(ProcType("S", 3)), frozenset({2, 0})) == [0, 2]
-    assert to_json(MapType(BoolType(), PHASE), (0, 1)) == [[False, "Idle"], [True, "Prepare"]]
-    assert to_json(SeqType(ENTRY, 2), ((1, 1),)) == [{"term": 1, "val": 1}]
-    assert to_json(ProcType("S", 3), 1) == 1
-    assert to_json(BoolType(), False) is False
-
-
-def test_check_value():
-    assert check_value(IntType(0, 2), 2) and not check_value(IntType(0, 2), 3)
-    assert not check_value(IntType(0, 2), True)
-    assert check_value(BoolType(), False) and not check_value(BoolType(), 0)
-    assert check_value(PHASE, 2) and not check_value(PHASE, 3)
-    assert check_value(ProcType("S", 2), 1) and not check_value(ProcType("S", 2), 2)
-    assert check_value(ENTRY, (3, 1)) and not check_value(ENTRY, (4, 1))
-    assert not check_value(ENTRY, (3,))
-    assert check_value(SeqType(ENTRY, 1), ((0, 0),))
-    assert not check_value(SeqType(ENTRY, 1), ((0, 0), (0, 0)))
-    assert check_value(SetType(IntType(1, 2)), frozenset({1})) is True
-    assert not check_value(SetType(IntType(1, 2)), frozenset({0}))
-    assert check_value(MapType(IntType(1, 2), BoolType()), (True, False))
-    assert not check_value(MapType(IntType(1, 2), BoolType()), (True,))
-    assert default_value(MapType(IntType(1, 2), ENTRY)) == ((0, 0), (0, 0))
-
-
-# ---------------------------------------------------------------------------- through the parser
-# The same hand-computed cases on the example models and inline model text, through
-# dsl.loader: the interpreter must agree with the hand-built IR above.
-
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-
-
-def test_example_ping_stale_round_1_receives_ping_0():
-    stale_ping = Message("ping", (0,), P1, P0, (0,))
-    # ping_closed drops it (guard m = r false: not an event); ping_stale counts it.
-    for name, expected in [("ping_closed.cc", []), ("ping_stale.cc", [(1, 1)])]:
-        it = Interpreter(load_model(str(EXAMPLES / name)))
-        s = set_local(it, it.initial(), P0, (1, 0))
-        s = set_local(it, s, P1, (2, 0))
-        s = with_msgs(s, stale_ping)
-        recv = [x.post for x, _ in it.successors(s) if x.consumed is not None]
-        assert recv == expected, name
-
-
-def test_example_paxos_promise_quorum():
-    it = Interpreter(load_model(str(EXAMPLES / "paxos.cc"), {"NP": 1}))
-    prop = Proc("Proposer", 0)
-    A = [Proc("Acceptor", i) for i in range(3)]
-    prepare, promise_, accept_ = 0, 1, 2  # Phase members
-    s = it.initial()
-    # start(b = 1, v = 1)
-    (start, s), = [(x, t) for x, t in it.successors(s) if x.params == (1, 1)]
-    assert it.local_dict(prop, start.post)["bal"] == 1
-    assert start.sent == tuple(Message("prepare", (1,), prop, a, (1, prepare)) for a in A)
-    for a in A[:2]:
-        (step, s), = [(x, t) for x, t in it.successors(s) if x.proc == a]
-        assert step.post == (1, promise_, 0, 0)
-        assert step.sent == (Message("promise", (1, 0, 0), a, prop, (1, promise_)),)
-    (p1, s), = [(x, t) for x, t in it.successors(s) if x.proc == prop and x.consumed is not None
-                and x.consumed.src == A[0]]
-    d1 = it.local_dict(prop, p1.post)
-    assert (d1["phase"], d1["promised"], p1.sent) == (promise_, frozenset({0}), ())
-    (p2, s), = [(x, t) for x, t in it.successors(s) if x.proc == prop and x.consumed is not None]
-    d2 = it.local_dict(prop, p2.post)
-    assert (d2["phase"], d2["promised"], d2["pval"]) == (accept_, frozenset({0, 1}), 1)
-    assert p2.sent == tuple(Message("accept", (1, 1), prop, a, (1, accept_)) for a in A)
-    assert all(it.declared_round(m) == m.tag for m in p2.sent)
-
-
-RAFT_VOTE = """
-const N = 3
-const MAXT = 3
-type Term = 0..MAXT
-message RequestVote(t: Term, llt: Term, lli: 0..2) round (t)
-message Vote(t: Term, granted: bool) round (t)
-role Server[N] {
-  var term: Term = 0
-  var voted: bool = false
-  var votedFor: Server
-  var log: seq[Term, 2]
-  round (term)
-  on RequestVote(t, llt, lli) from cand {
-    if t > term { term := t; voted := false }
-    let lt = log[len(log) - 1]
-    let utd = llt > lt or (llt = lt and lli >= len(log))
-    if t = term and utd and (not voted or votedFor = cand) {
-      voted := true
-      votedFor := cand
-      send Vote(term, true) to cand
-    } else {
-      send Vote(term, false) to cand
-    }
-  }
-}
-"""
-
-
-@pytest.mark.parametrize("case", [
-    # (S0's local state, request (t, llt, lli), expected post of S0, expected reply)
-    ((1, False, 0, (1,)), (2, 1, 1), (2, True, 1, (1,)), (2, True)),    # granted
-    ((2, False, 0, ()), (1, 0, 0), (2, False, 0, ()), (2, False)),      # stale term
-    ((2, False, 0, (2,)), (2, 1, 1), (2, False, 0, (2,)), (2, False)),  # stale log
-    ((2, True, 2, ()), (2, 0, 0), (2, True, 2, ()), (2, False)),        # voted for another
-])
-def test_raft_vote_parsed_and_hand_built_agree(case):
-    local, req, post, reply = case
-    rv = Message("RequestVote", req, S1, S0, (req[0],))
-    for m in (load_text(RAFT_VOTE), raft_model()):
-        it = Interpreter(m)
-        (step, _), = it.successors(_raft_state(it, {0: local}, rv))
-        assert step.post == post
-        assert step.sent == (Message("Vote", reply, S0, S1, (reply[0],)),)
-
-
-def test_examples_random_walks_replay():
-    for path in sorted(EXAMPLES.glob("*.cc")):
-        it = Interpreter(load_model(str(path)))
-        for seed in range(2):
-            steps, final = _random_trace(it, 12, seed)
-            assert it.replay(steps).states[-1] == final, path.name
