@@ -24,15 +24,7 @@ MEETING: list[int] = []
 
 
 def _walk(interp: Interpreter, rng: random.Random, length: int):
-    state = interp.initial()
-    steps = []
-    for _ in range(length):
-        succ = interp.successors(state)
-        if not succ:
-            break
-        step, state = succ[rng.randrange(len(succ))]
-        steps.append(step)
-    return interp.replay(steps)
+    return interp.replay(interp.random_walk(rng, length))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

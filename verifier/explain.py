@@ -181,17 +181,10 @@ def sample_trace(interp: Interpreter, bound: int, seed: int = 0,
     best_key: tuple | None = None
     best: Trace | None = None
     for _ in range(walks):
-        state = interp.initial()
-        steps: list[Step] = []
-        for _ in range(bound):
-            succ = interp.successors(state)
-            if not succ:
-                break
-            step, state = succ[rng.randrange(len(succ))]
-            steps.append(step)
+        steps = interp.random_walk(rng, bound)
         if not steps:
             continue
-        trace = interp.replay(tuple(steps))
+        trace = interp.replay(steps)
         r = reorder(interp, trace)
         good = r.valid and r.grouped and r.equivalent
         key = (good and r.moved, good, inversions(interp, trace.steps), len(steps))

@@ -15,6 +15,8 @@ Engines comparing themselves to this one may rely on that order.
 
 from __future__ import annotations
 
+import random
+
 import itertools
 from dataclasses import dataclass
 from typing import Callable, Sequence
@@ -317,6 +319,19 @@ class Interpreter:
         return result
 
     # ------------------------------------------------------------------ replay
+
+    def random_walk(self, rng: "random.Random", length: int) -> tuple[Step, ...]:
+        """Up to ``length`` events chosen uniformly among the enabled ones at each state
+        (fewer when no event is enabled)."""
+        state = self.initial()
+        steps: list[Step] = []
+        for _ in range(length):
+            succ = self.successors(state)
+            if not succ:
+                break
+            step, state = succ[rng.randrange(len(succ))]
+            steps.append(step)
+        return tuple(steps)
 
     def replay(self, steps: Sequence[Step]) -> Trace:
         """Re-execute ``steps`` from the initial state, checking that each is an enabled
