@@ -31,7 +31,7 @@ from verifier.encbase import EncodingTimeout
 from verifier.encode import OneStepEncoding, TraceEncoding
 from verifier.interp import Interpreter, ReplayError
 from verifier.result import CheckOptions, CheckResult, Engine, Stats, Verdict
-from verifier.smt import interrupted, make_solver, set_time_limit
+from verifier.smt import interrupted, make_solver, set_time_limit, write_smt2
 from dsl.errors import InternalError
 
 
@@ -93,32 +93,12 @@ class Query:
 
     def _dump(self, assumptions) -> None:
         """Write the current query (every asserted frame and the assumptions) as a
-        standalone SMT-LIB2 script: set-logic, declarations, assertions, check-sat."""
-        from pysmt.exceptions import NoLogicAvailableError
-        from pysmt.logics import get_closer_smtlib_logic
-        from pysmt.oracles import get_logic
-        from pysmt.smtlib import commands as smtcmd
-        from pysmt.smtlib.script import SmtLibScript
-
-        formulas = [f for frame in self.frames for f in frame] + list(assumptions)
-        conj = self.env.formula_manager.And(formulas)
-        try:
-            logic = get_closer_smtlib_logic(get_logic(conj, self.env))
-        except NoLogicAvailableError:  # pragma: no cover - the encoder stays in QF_LIA
-            logic = get_logic(conj, self.env)
-        script = SmtLibScript()
-        script.add(smtcmd.SET_LOGIC, [logic])
-        for symbol in sorted(conj.get_free_variables(), key=lambda s: s.symbol_name()):
-            script.add(smtcmd.DECLARE_FUN, [symbol])
-        for f in formulas:
-            script.add(smtcmd.ASSERT, [f])
-        script.add(smtcmd.CHECK_SAT, [])
+        standalone SMT-LIB2 script."""
         os.makedirs(self.dump_dir, exist_ok=True)
         path = os.path.join(self.dump_dir,
                             f"query{self.stats.solver_calls:04d}-{self.label}.smt2")
-        with open(path, "w") as out:
-            out.write(f"; ccverify query {self.stats.solver_calls} ({self.label})\n")
-            script.serialize(out, daggify=True)
+        write_smt2(self.env, [f for frame in self.frames for f in frame] + list(assumptions),
+                   path, comment=f"ccverify query {self.stats.solver_calls} ({self.label})")
 
     def close(self) -> None:
         self.solver.exit()

@@ -208,13 +208,7 @@ def _load(args):
 def cmd_check(args) -> int:
     from verifier.result import CheckOptions, Engine
 
-    if args.bound < 1:
-        raise UsageError(f"--bound must be at least 1, got {args.bound}")
-    if args.witness_bound is not None and args.witness_bound < args.bound:
-        raise UsageError("--witness-bound must be at least --bound (the reordering lemma "
-                         "needs room for a witness as long as the trace)")
-    if args.timeout is not None and args.timeout <= 0:
-        raise UsageError("--timeout must be positive")
+    _check_limits(args)
     if args.diagram and not args.diagram.lower().endswith((".svg", ".png")):
         raise UsageError(f"--diagram {args.diagram}: the file must end in .svg or .png")
     for flag, path in (("--diagram", args.diagram), ("--itf", args.itf)):
@@ -287,6 +281,17 @@ def _report(args, interp, result) -> None:
             raise UsageError(f"--itf: cannot write {args.itf}: {err.strerror}") from None
         if not args.quiet:
             print(f"ccverify: ITF trace written to {args.itf}", file=sys.stderr)
+
+
+def _check_limits(args) -> None:
+    """--bound, --witness-bound and --timeout, shared by check, explain, synth, survey."""
+    if args.bound < 1:
+        raise UsageError(f"--bound must be at least 1, got {args.bound}")
+    if args.witness_bound is not None and args.witness_bound < args.bound:
+        raise UsageError("--witness-bound must be at least --bound (the reordering lemma "
+                         "needs room for a witness as long as the trace)")
+    if args.timeout is not None and args.timeout <= 0:
+        raise UsageError("--timeout must be positive")
 
 
 def _check_writable(flag: str, path: str) -> None:
@@ -380,17 +385,13 @@ def cmd_simulate(args) -> int:
         raise UsageError("--steps must be non-negative")
     model = _load(args)
     interp = Interpreter(model)
-    rng = random.Random(args.seed)
-    state = interp.initial()
+    steps = interp.random_walk(random.Random(args.seed), args.steps)
     print(f"{model.name}: random trace, seed {args.seed}")
-    for i in range(args.steps):
-        succ = interp.successors(state)
-        if not succ:
-            print(f"  (no enabled event after {i} steps: the run is stuck or finished)")
-            break
-        step, state = succ[rng.randrange(len(succ))]
+    for i, step in enumerate(steps):
         print("\n".join(format_step(interp, i, step, step_violations(interp, i, step),
                                     args.full)))
+    if len(steps) < args.steps:
+        print(f"  (no enabled event after {len(steps)} steps: the run is stuck or finished)")
     return 0
 
 
@@ -398,14 +399,9 @@ def _synth_options(args):
     from verifier.result import Engine
     from verifier.synth import SynthOptions
 
-    if args.bound < 1:
-        raise UsageError(f"--bound must be at least 1, got {args.bound}")
-    if args.witness_bound is not None and args.witness_bound < args.bound:
-        raise UsageError("--witness-bound must be at least --bound")
+    _check_limits(args)
     if args.jobs < 1 or args.max_combos < 1 or (args.max_checks or 1) < 1:
         raise UsageError("--jobs, --max-combos and --max-checks must be at least 1")
-    if args.timeout is not None and args.timeout <= 0:
-        raise UsageError("--timeout must be positive")
     return SynthOptions(bound=args.bound, witness_bound=args.witness_bound,
                         engine=Engine(args.engine), attr_engine=Engine(args.attr_engine),
                         solver=args.solver, jobs=args.jobs, timeout=args.timeout,

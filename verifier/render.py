@@ -6,7 +6,7 @@ rounds and tags); nothing here prints: the CLI decides where text goes.
 
 from __future__ import annotations
 
-from verifier.conditions import fmt_round, plural, grouped_kappas
+from verifier.conditions import fmt_round
 from verifier.interp import Interpreter
 from verifier.result import CheckResult, Verdict, Violation
 from verifier.runtime import Message, Step, Trace
@@ -51,50 +51,6 @@ def format_step(interp: Interpreter, i: int, step: Step, marks: list[Violation],
     for v in marks:
         lines.append(f"       !! breaks '{v.condition}': {v.text}")
     return lines
-
-
-def format_trace(interp: Interpreter, trace: Trace, violations=(), full: bool = False,
-                 grouped: bool = False) -> str:
-    """The trace event by event; for a grouped trace, round boundaries as rules."""
-    kappas = grouped_kappas(interp, trace.steps) if grouped else None
-    lines: list[str] = []
-    current = None
-    for i, step in enumerate(trace.steps):
-        if kappas is not None and kappas[i] != current:
-            current = kappas[i]
-            lines.append(f"  ---- round {fmt_round(current)} " + "-" * 30)
-        marks = [v for v in violations if v.step == i]
-        lines.extend(format_step(interp, i, step, marks, full))
-    return "\n".join(lines) if lines else "  (no events)"
-
-
-def format_result(interp: Interpreter, result: CheckResult, full: bool = False) -> str:
-    """The verdict, its evidence and the statistics, for the terminal."""
-    model = interp.model
-    kp = result.witness_bound
-    banner = result.verdict.value
-    if result.verdict is Verdict.CLOSED_BOUNDED:
-        banner = f"closed up to bound {result.bound}"
-    out = [f"{model.name}: {banner}"]
-    if result.verdict is Verdict.NOT_CLOSED and result.trace is not None:
-        n = len(result.trace)
-        out.append(f"counterexample: a trace of {n} event{'s' if n != 1 else ''}")
-        out.append(format_trace(interp, result.trace, result.violations, full))
-        why = [v.text for v in result.violations]
-        if why:
-            out.append("suspicious because: " + "; ".join(why))
-        out.append(f"No round-grouped trace of at most {kp} events reproduces these local "
-                   f"states (every process's projection).")
-    elif result.reason:
-        out.append(result.reason)
-    s = result.stats
-    engine = result.engine.value + (f" ({result.solver})" if result.solver else "")
-    extra = (f", {plural(s.solver_calls, 'solver call')}, "
-             f"{plural(s.refuted, 'suspicious trace')} refuted"
-             if result.engine.value == "smt" else f", {s.nodes} search nodes")
-    out.append(f"[{engine}: bound {result.bound}, witness bound {kp}, "
-               f"{s.seconds:.2f} s{extra}]")
-    return "\n".join(out)
 
 
 def message_json(interp: Interpreter, m: Message) -> dict:

@@ -13,8 +13,6 @@ from typing import Iterable
 from pysmt.environment import Environment
 from pysmt.exceptions import NoSolverAvailableError
 from pysmt.fnode import FNode
-from pysmt.smtlib.printers import SmtDagPrinter
-from pysmt.utils import quote
 from pysmt.logics import QF_LIA, QF_UFLIRA, Logic
 from pysmt.solvers.solver import Solver
 
@@ -49,24 +47,34 @@ def make_solver(env: Environment, name: str = "z3", logic: Logic | str | None = 
 
 
 def write_smt2(env: Environment, formulas: Iterable[FNode], path: str,
-               logic: str = "QF_LIA") -> None:
-    """Write the conjunction of ``formulas`` (assertions, then assumptions) as an SMT-LIB2
-    script with ``(check-sat)``.  Unlike pysmt's ``smtlibscript_from_formula`` this works
-    in any environment, not only the global one."""
+               comment: str | None = None) -> None:
+    """Write the conjunction of ``formulas`` (assertions, then assumptions) as a standalone
+    SMT-LIB2 script: an optional comment line, set-logic (the closest SMT-LIB logic),
+    declarations, one assert per formula, check-sat.  Works in any environment, not only
+    pysmt's global one."""
+    from pysmt.exceptions import NoLogicAvailableError
+    from pysmt.logics import get_closer_smtlib_logic
+    from pysmt.oracles import get_logic
+    from pysmt.smtlib import commands as smtcmd
+    from pysmt.smtlib.script import SmtLibScript
+
     formulas = list(formulas)
-    symbols: set[FNode] = set()
+    conj = env.formula_manager.And(formulas)
+    try:
+        logic = get_closer_smtlib_logic(get_logic(conj, env))
+    except NoLogicAvailableError:  # pragma: no cover - the encoder stays in QF_LIA
+        logic = get_logic(conj, env)
+    script = SmtLibScript()
+    script.add(smtcmd.SET_LOGIC, [logic])
+    for symbol in sorted(conj.get_free_variables(), key=lambda s: s.symbol_name()):
+        script.add(smtcmd.DECLARE_FUN, [symbol])
     for f in formulas:
-        symbols |= env.fvo.get_free_variables(f)
+        script.add(smtcmd.ASSERT, [f])
+    script.add(smtcmd.CHECK_SAT, [])
     with open(path, "w") as out:
-        out.write(f"(set-logic {logic})\n")
-        for s in sorted(symbols, key=lambda s: s.symbol_name()):
-            out.write(f"(declare-fun {quote(s.symbol_name())} () "
-                      f"{s.symbol_type().as_smtlib(funstyle=False)})\n")
-        for f in formulas:
-            out.write("(assert ")
-            SmtDagPrinter(out).printer(f)
-            out.write(")\n")
-        out.write("(check-sat)\n")
+        if comment:
+            out.write(f"; {comment}\n")
+        script.serialize(out, daggify=True)
 
 
 def set_time_limit(solver: Solver, seconds: float | None) -> None:
