@@ -25,8 +25,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from dsl.loader import load_model  # noqa: E402
 from dsl.pretty import round_str  # noqa: E402
 from test_corpus import expectations  # noqa: E402
-from verifier.check import smt_check  # noqa: E402
-from verifier.result import CheckOptions, Verdict  # noqa: E402
+from verifier.engines.smtcheck import smt_check  # noqa: E402
+from verifier.core.result import CheckOptions, Verdict  # noqa: E402
 
 
 def header_field(path: Path, name: str) -> str:

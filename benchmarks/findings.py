@@ -5,7 +5,7 @@
     python benchmarks/findings.py --bound 4 --jobs 1 --out /tmp/findings.md
 
 Every number in the generated file comes from this run (``ccverify survey`` underneath:
-:func:`verifier.survey.run_survey`); do not edit it by hand.  Hand-written analysis lives
+:func:`verifier.synth.survey.run_survey`); do not edit it by hand.  Hand-written analysis lives
 in docs/findings-notes.md, which this script never touches.  The wall time is printed at
 the end (docs/performance.md, section "Survey", records it).
 """
@@ -23,9 +23,9 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from verifier.result import Engine  # noqa: E402
-from verifier.survey import Survey, answers, run_survey, survey_json, survey_markdown  # noqa: E402
-from verifier.synth import Status, SynthOptions, synthesize  # noqa: E402
+from verifier.core.result import Engine  # noqa: E402
+from verifier.synth.survey import Survey, answers, run_survey, survey_json, survey_markdown  # noqa: E402
+from verifier.synth.pipeline import Status, SynthOptions, synthesize  # noqa: E402
 from dsl.loader import load_model  # noqa: E402
 
 # Deeper single-attribute runs: (model, bound, attribute).  Raft's commit index first

@@ -23,10 +23,10 @@ from pathlib import Path
 import pytest
 
 from dsl.loader import load_model
-from verifier.check import smt_check
-from verifier.explicit import explicit_check
-from verifier.interp import Interpreter
-from verifier.result import CheckOptions, Engine, Verdict
+from verifier.engines.smtcheck import smt_check
+from verifier.engines.explicit import explicit_check
+from verifier.semantics.interp import Interpreter
+from verifier.core.result import CheckOptions, Engine, Verdict
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 MODELS = sorted(EXAMPLES.glob("*.cc"))

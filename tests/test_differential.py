@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from dsl.loader import load_text
 from genmodels import protocols
-from verifier.explicit import explicit_check
-from verifier.check import smt_check
-from verifier.result import CheckOptions, Engine, Verdict
+from verifier.engines.explicit import explicit_check
+from verifier.engines.smtcheck import smt_check
+from verifier.core.result import CheckOptions, Engine, Verdict
 
 SEEN: dict[str, int] = {"closed": 0, "not closed": 0}
 

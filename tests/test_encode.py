@@ -11,11 +11,11 @@ from pysmt.environment import Environment
 from dsl.errors import InternalError, ModelError
 from dsl.loader import load_text
 from test_interp import paxos_model, ping_model, raft_model
-from verifier.conditions import grouped_kappas, projections, step_violations
-from verifier.encode import OneStepEncoding, TraceEncoding
-from verifier.interp import Interpreter
-from verifier.runtime import GState, Message, Proc, Step
-from verifier.smt import make_solver
+from verifier.semantics.conditions import grouped_kappas, projections, step_violations
+from verifier.smt.encode import OneStepEncoding, TraceEncoding
+from verifier.semantics.interp import Interpreter
+from verifier.core.runtime import GState, Message, Proc, Step
+from verifier.smt.solver import make_solver
 
 # ------------------------------------------------------------------ models
 
@@ -398,7 +398,7 @@ def test_random_protocols_same_traces_many():
 def test_write_smt2_round_trips(tmp_path):
     from pysmt.smtlib.parser import SmtLibParser
 
-    from verifier.smt import write_smt2
+    from verifier.smt.solver import write_smt2
 
     env = Environment()
     enc = TraceEncoding(ping_model(True), env, 3)

@@ -1,4 +1,4 @@
-"""Tests of the explicit interpreter (verifier.interp) and runtime values (verifier.values).
+"""Tests of the explicit interpreter (verifier.semantics.interp) and runtime values (verifier.core.values).
 
 Models are built by hand as IR (tests/irbuild.py) so that these tests pin the semantics of
 dsl/ir.py independently of the parser; expected successors are computed by hand.
@@ -63,9 +63,9 @@ from irbuild import (
     sub,
     var,
 )
-from verifier.interp import Interpreter, ReplayError
-from verifier.runtime import GState, Message, Proc, Step
-from verifier.values import default_value
+from verifier.semantics.interp import Interpreter, ReplayError
+from verifier.core.runtime import GState, Message, Proc, Step
+from verifier.core.values import default_value
 
 # ---------------------------------------------------------------------------- models
 

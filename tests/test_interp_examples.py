@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from dsl.loader import load_model, load_text
-from verifier.interp import Interpreter
-from verifier.runtime import Message, Proc
+from verifier.semantics.interp import Interpreter
+from verifier.core.runtime import Message, Proc
 from test_interp import P0, P1, S0, S1, _raft_state, _random_trace, raft_model, set_local, with_msgs  # noqa: F401
 
 

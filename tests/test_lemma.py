@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from dsl.loader import load_text
 from genmodels import protocols
-from verifier.conditions import grouped_kappas, projections, reorder_by_kappa, step_violations
-from verifier.interp import Interpreter
+from verifier.semantics.conditions import grouped_kappas, projections, reorder_by_kappa, step_violations
+from verifier.semantics.interp import Interpreter
 
 MEETING: list[int] = []
 

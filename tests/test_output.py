@@ -20,12 +20,12 @@ import pytest
 
 from dsl.loader import load_model
 from verifier.cli import main
-from verifier.conditions import reorder_by_kappa, trace_violations
-from verifier.explain import deliveries, inversions, reorder, sample_trace
-from verifier.interp import Interpreter
-from verifier.itf import itf_value
-from verifier.result import CheckOptions, Engine
-from verifier.terminal import make_console, use_color
+from verifier.semantics.conditions import reorder_by_kappa, trace_violations
+from verifier.output.explain import deliveries, inversions, reorder, sample_trace
+from verifier.semantics.interp import Interpreter
+from verifier.output.itf import itf_value
+from verifier.core.result import CheckOptions, Engine
+from verifier.output.terminal import make_console, use_color
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -124,8 +124,8 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch, capsys):
     assert not use_color(_Tty())
     assert make_console(_Tty()).color_system is None
     monkeypatch.delenv("NO_COLOR")
-    from verifier.terminal import banner, emit
-    from verifier.cli import run_check
+    from verifier.output.terminal import banner, emit
+    from verifier.engines.dispatch import run_check
 
     model = load_model("examples/ping_stale.cc", {})
     result = run_check(model, CheckOptions(bound=4, engine=Engine.EXPLICIT))
@@ -416,8 +416,8 @@ def test_matplotlib_is_imported_only_for_diagrams():
 
 
 def test_unknown_verdict_is_shown_with_its_reason():
-    from verifier.result import CheckResult, Verdict
-    from verifier.terminal import emit, result_view
+    from verifier.core.result import CheckResult, Verdict
+    from verifier.output.terminal import emit, result_view
 
     interp = Interpreter(load_model("examples/ping_stale.cc", {}))
     result = CheckResult(Verdict.UNKNOWN, 4, 4, Engine.SMT, "z3",
@@ -434,8 +434,8 @@ def test_unknown_verdict_is_shown_with_its_reason():
 @pytest.mark.parametrize("verdict, sgr", [("CLOSED_ALL", "32"), ("CLOSED_BOUNDED", "32"),
                                           ("NOT_CLOSED", "31"), ("UNKNOWN", "33")])
 def test_banner_colours(verdict, sgr):
-    from verifier.result import CheckResult, Verdict
-    from verifier.terminal import banner, emit, verdict_text
+    from verifier.core.result import CheckResult, Verdict
+    from verifier.output.terminal import banner, emit, verdict_text
 
     result = CheckResult(Verdict[verdict], 4, 4, Engine.SMT, "z3")
     tty = _Tty()
@@ -447,8 +447,8 @@ def test_a_legal_jump_is_not_marked_as_crossing_but_a_stale_receive_is():
     """ping_jump: P[1] jumps from round 0 to the round 1 of P[0]'s ping (in its window);
     ping_stale: a round-1 ping counted in round 2 (outside it)."""
     from dsl.loader import load_model
-    from verifier.explain import deliveries
-    from verifier.interp import Interpreter
+    from verifier.output.explain import deliveries
+    from verifier.semantics.interp import Interpreter
 
     def run(name, order):
         interp = Interpreter(load_model(str(ROOT / "examples" / name)))

@@ -28,12 +28,12 @@ from pysmt.environment import Environment
 
 from dsl.ir import RecordType, SeqType, SetType, domain
 from dsl.loader import load_text
-from verifier.check import smt_check
-from verifier.encode import OneStepEncoding, TraceEncoding
-from verifier.explicit import Budget, explicit_check, grouped_projections
-from verifier.interp import Interpreter
-from verifier.result import CheckOptions, Engine, Verdict
-from verifier.smt import make_solver
+from verifier.engines.smtcheck import smt_check
+from verifier.smt.encode import OneStepEncoding, TraceEncoding
+from verifier.engines.explicit import Budget, explicit_check, grouped_projections
+from verifier.semantics.interp import Interpreter
+from verifier.core.result import CheckOptions, Engine, Verdict
+from verifier.smt.solver import make_solver
 
 # ------------------------------------------------------------------ brute force
 
@@ -260,8 +260,8 @@ def brute_one_step(model, tags: str) -> bool:
             ranges = [range(min(t[c] for t in img), max(t[c] for t in img) + 1)
                       for c in range(n)]
             images[r.name] = set(itertools.product(*ranges))
-    from verifier.conditions import step_violations
-    from verifier.runtime import Message, Step
+    from verifier.semantics.conditions import step_violations
+    from verifier.core.runtime import Message, Step
     for pi, p in enumerate(interp.procs):
         crole = interp._proc_roles[pi]
         for pre in locals_[p.role]:

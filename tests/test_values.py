@@ -11,7 +11,7 @@ from dsl.ir import (
     SeqType,
     SetType,
 )
-from verifier.values import check_value, default_value, format_value, to_json
+from verifier.core.values import check_value, default_value, format_value, to_json
 from test_interp import PHASE  # noqa: F401
 
 

@@ -198,7 +198,7 @@ def _read_quietly(path: str) -> str | None:
 def _load(args):
     from dsl.loader import load_model
 
-    from verifier.interp import Interpreter
+    from verifier.semantics.interp import Interpreter
 
     model = load_model(args.file, _overrides(args.set))
     Interpreter(model).initial()  # initial values outside their types: a model error
@@ -206,7 +206,7 @@ def _load(args):
 
 
 def cmd_check(args) -> int:
-    from verifier.result import CheckOptions, Engine
+    from verifier.core.result import CheckOptions, Engine
 
     _check_limits(args)
     if args.diagram and not args.diagram.lower().endswith((".svg", ".png")):
@@ -222,8 +222,10 @@ def cmd_check(args) -> int:
                         timeout=args.timeout, smt2_dir=args.smt2,
                         one_step=not args.no_one_step)
     progress = None if args.quiet or args.json else _progress
+    from verifier.engines.dispatch import run_check
+
     result = run_check(model, opts, progress)
-    from verifier.interp import Interpreter
+    from verifier.semantics.interp import Interpreter
 
     _report(args, Interpreter(model, opts.rounds), result)
     return result.verdict.exit_code
@@ -231,10 +233,10 @@ def cmd_check(args) -> int:
 
 def _report(args, interp, result) -> None:
     """Print a check's result (``check``, ``explain``) and write the files asked for."""
-    from verifier import explain as ex
-    from verifier.render import result_json
-    from verifier.result import Verdict
-    from verifier.terminal import emit, explain_view, make_console, result_view, verdict_text
+    from verifier.output import explain as ex
+    from verifier.output.render import result_json
+    from verifier.core.result import Verdict
+    from verifier.output.terminal import emit, explain_view, make_console, result_view, verdict_text
 
     console = make_console(sys.stdout, no_color=args.no_color)
     explaining = args.command == "explain"
@@ -256,7 +258,7 @@ def _report(args, interp, result) -> None:
         return
     title = f"{interp.model.name}: {verdict_text(result)}"
     if args.diagram:
-        from verifier.diagram import counterexample_panels, sample_panels, write_diagram
+        from verifier.output.diagram import counterexample_panels, sample_panels, write_diagram
 
         panels = (sample_panels(interp, trace, args.seed) if sample
                   else counterexample_panels(interp, trace, result.violations))
@@ -264,7 +266,7 @@ def _report(args, interp, result) -> None:
         if not args.quiet:
             print(f"ccverify: diagram written to {args.diagram}", file=sys.stderr)
     if args.itf:
-        from verifier.itf import dump_itf, trace_itf
+        from verifier.output.itf import dump_itf, trace_itf
 
         what = "a sample trace" if sample else "the counterexample"
         if result.verdict is Verdict.UNKNOWN:
@@ -320,19 +322,6 @@ def _prepare_dump_dir(path: str) -> None:
         raise UsageError(f"--smt2 {path}: {err.strerror}") from None
 
 
-def run_check(model, opts, progress=None):
-    """Run the engine the options name."""
-    from verifier.result import Engine
-
-    if opts.engine is Engine.EXPLICIT:
-        from verifier.explicit import explicit_check
-
-        return explicit_check(model, opts, progress)
-    from verifier.check import smt_check
-
-    return smt_check(model, opts, progress)
-
-
 _T0 = time.monotonic()
 
 
@@ -343,7 +332,7 @@ def _progress(text: str) -> None:
 def cmd_parse(args) -> int:
     model = _load(args)
     if args.json:
-        from verifier.export import ir_json
+        from verifier.output.export import ir_json
 
         print(json.dumps(ir_json(model), indent=2))
         return 0
@@ -377,9 +366,9 @@ def cmd_parse(args) -> int:
 
 
 def cmd_simulate(args) -> int:
-    from verifier.interp import Interpreter
-    from verifier.render import format_step
-    from verifier.conditions import step_violations
+    from verifier.semantics.interp import Interpreter
+    from verifier.output.render import format_step
+    from verifier.semantics.conditions import step_violations
 
     if args.steps < 0:
         raise UsageError("--steps must be non-negative")
@@ -396,8 +385,8 @@ def cmd_simulate(args) -> int:
 
 
 def _synth_options(args):
-    from verifier.result import Engine
-    from verifier.synth import SynthOptions
+    from verifier.core.result import Engine
+    from verifier.synth.pipeline import SynthOptions
 
     _check_limits(args)
     if args.jobs < 1 or args.max_combos < 1 or (args.max_checks or 1) < 1:
@@ -410,8 +399,8 @@ def _synth_options(args):
 
 
 def cmd_synth(args) -> int:
-    from verifier.synth import synthesize
-    from verifier.synth_render import format_report, report_json
+    from verifier.synth.pipeline import synthesize
+    from verifier.output.synth_report import format_report, report_json
 
     opts = _synth_options(args)
     model = _load(args)
@@ -425,7 +414,7 @@ def cmd_synth(args) -> int:
 
 
 def cmd_survey(args) -> int:
-    from verifier.survey import run_survey, survey_json, survey_markdown
+    from verifier.synth.survey import run_survey, survey_json, survey_markdown
 
     opts = _synth_options(args)
     survey = run_survey(args.files, opts, args.attribute, None if args.quiet else _progress)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from dsl.errors import UsageError
 from dsl.ir import Expr
-from verifier.runtime import Trace
+from verifier.core.runtime import Trace
 
 
 class Verdict(enum.Enum):

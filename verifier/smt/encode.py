@@ -1,5 +1,5 @@
 """SMT encoding of bounded traces of a model (DESIGN.md §2), exactly the interpreter's
-semantics (:mod:`verifier.interp`).
+semantics (:mod:`verifier.semantics.interp`).
 
 Layout of a :class:`TraceEncoding` with ``k`` event slots ``i = 0..k-1``:
 
@@ -8,7 +8,7 @@ Layout of a :class:`TraceEncoding` with ``k`` event slots ``i = 0..k-1``:
 - every process's local state at steps ``0..k`` (step 0 the constant initial state; later
   steps fresh symbols with domain constraints); a process that does not act keeps its
   state;
-- the acting pair's edge runs symbolically (:mod:`verifier.symexec`) on the pre-state, its
+- the acting pair's edge runs symbolically (:mod:`verifier.smt.symexec`) on the pre-state, its
   parameters and the consumed message; under ``fire`` the guard holds, no range violation
   happens, the post-state is the result, and the event is not inert;
 - per slot, send positions (NOTE(send-positions)), each with a valid flag, message type,
@@ -31,10 +31,10 @@ from pysmt.environment import Environment
 from pysmt.fnode import FNode
 
 from dsl import ir
-from verifier.encbase import EdgeRun, EncoderBase, Rounds
-from verifier.onestep import OneStepEncoding
-from verifier.runtime import GState, Message, Proc, Step, Trace
-from verifier.symval import SVal, model_getter
+from verifier.smt.encbase import EdgeRun, EncoderBase, Rounds
+from verifier.smt.onestep import OneStepEncoding
+from verifier.core.runtime import GState, Message, Proc, Step, Trace
+from verifier.smt.symval import SVal, model_getter
 
 __all__ = ["TraceEncoding", "OneStepEncoding"]
 

@@ -1,6 +1,6 @@
 """The symbolic walker over IR expressions and statements (one method per node kind).
 
-It evaluates expressions to symbolic values (:mod:`verifier.symval`) and executes edge
+It evaluates expressions to symbolic values (:mod:`verifier.smt.symval`) and executes edge
 bodies symbolically for one *concrete* process (``self`` is a constant), exactly following
 the semantics in the docstring of :mod:`dsl.ir`: total reads with default values,
 mathematical integers, floor division, sequential statements, if/else merged by ``ite``,
@@ -20,7 +20,7 @@ from pysmt.fnode import FNode
 
 from dsl import ir
 from dsl.errors import Diagnostic, ModelError
-from verifier.symval import MapVal, Ops, RecVal, SeqVal, SetVal, SVal, scalar_bounds
+from verifier.smt.symval import MapVal, Ops, RecVal, SeqVal, SetVal, SVal, scalar_bounds
 
 MAX_SET_DOMAIN = 4096
 

@@ -40,10 +40,10 @@ from pysmt.fnode import FNode
 from dsl import ir
 from dsl.errors import InternalError
 from dsl.pretty import round_str
-from verifier.encode import OneStepEncoding, TraceEncoding
-from verifier.interp import Interpreter
-from verifier.runtime import GState, Proc, Step, Trace
-from verifier.smt import make_solver
+from verifier.smt.encode import OneStepEncoding, TraceEncoding
+from verifier.semantics.interp import Interpreter
+from verifier.core.runtime import GState, Proc, Step, Trace
+from verifier.smt.solver import make_solver
 
 # Where an attribute came from (a row may have several).
 DECLARED, LISTED, AUTO, PAIR = "declared", "listed", "auto", "pair"

@@ -6,7 +6,7 @@
 1. ``t`` is a trace: the interpreter replays it from the initial state;
 2. no round-grouped trace of at most K' events has ``t``'s projections: a breadth-first
    search over round-grouped traces (each event given the least feasible κ, as in
-   :mod:`verifier.explicit`) that keeps only nodes whose projections are prefixes of the
+   :mod:`verifier.engines.explicit`) that keeps only nodes whose projections are prefixes of the
    target's — projections only grow along a trace, so a node with a non-prefix projection
    has no extension reaching the target — and that have enough events left to complete
    every projection (each change of a projection takes at least one event).
@@ -20,12 +20,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dsl import ir
-from verifier.conditions import (
+from verifier.semantics.conditions import (
     initial_projections, projections,
 )
-from verifier.explicit import grouped_nodes
-from verifier.interp import Interpreter, ReplayError
-from verifier.runtime import Trace
+from verifier.engines.explicit import grouped_nodes
+from verifier.semantics.interp import Interpreter, ReplayError
+from verifier.core.runtime import Trace
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,16 @@
 """Rendering of traces and check results as text and as JSON-able dictionaries.
 
-Everything here reads :mod:`verifier.runtime` objects and the interpreter (for types,
+Everything here reads :mod:`verifier.core.runtime` objects and the interpreter (for types,
 rounds and tags); nothing here prints: the CLI decides where text goes.
 """
 
 from __future__ import annotations
 
-from verifier.conditions import fmt_round
-from verifier.interp import Interpreter
-from verifier.result import CheckResult, Verdict, Violation
-from verifier.runtime import Message, Step, Trace
-from verifier.values import format_value, to_json
+from verifier.semantics.conditions import fmt_round
+from verifier.semantics.interp import Interpreter
+from verifier.core.result import CheckResult, Verdict, Violation
+from verifier.core.runtime import Message, Step, Trace
+from verifier.core.values import format_value, to_json
 
 
 def _msg_args(interp: Interpreter, m: Message) -> list[tuple[str, str]]:

@@ -1,13 +1,13 @@
-"""Text and JSON rendering of a synthesis report (:mod:`verifier.synth`)."""
+"""Text and JSON rendering of a synthesis report (:mod:`verifier.synth.pipeline`)."""
 
 from __future__ import annotations
 
-from verifier.conditions import fmt_round
-from verifier.interp import Interpreter
-from verifier.render import trace_json
-from verifier.runtime import Trace
-from verifier.synth import Status, SynthReport, SynthRow
-from verifier.synth_attrs import Mono
+from verifier.semantics.conditions import fmt_round
+from verifier.semantics.interp import Interpreter
+from verifier.output.render import trace_json
+from verifier.core.runtime import Trace
+from verifier.synth.pipeline import Status, SynthReport, SynthRow
+from verifier.synth.attrs import Mono
 
 
 def _verdict(row: SynthRow, bound: int) -> str:

@@ -22,14 +22,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from verifier.conditions import (
+from verifier.semantics.conditions import (
     Projections, extend_projections, grouped_kappas, initial_projections, next_kappa,
     proc_index,
     step_violations, trace_violations,
 )
-from verifier.interp import Interpreter
-from verifier.result import CheckOptions, CheckResult, Engine, Stats, Verdict
-from verifier.runtime import GState, Step, Trace
+from verifier.semantics.interp import Interpreter
+from verifier.core.result import CheckOptions, CheckResult, Engine, Stats, Verdict
+from verifier.core.runtime import GState, Step, Trace
 
 
 class Budget:

@@ -15,10 +15,10 @@ from pysmt.environment import Environment
 from pysmt.fnode import FNode
 
 from dsl import ir
-from verifier.encbase import EdgeRun, EncoderBase, Rounds
-from verifier.runtime import Message, Proc
-from verifier.symexec import Ctx
-from verifier.symval import model_getter
+from verifier.smt.encbase import EdgeRun, EncoderBase, Rounds
+from verifier.core.runtime import Message, Proc
+from verifier.smt.symexec import Ctx
+from verifier.smt.symval import model_getter
 
 CONDITIONS = ("monotone", "send", "receive", "any")
 

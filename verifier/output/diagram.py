@@ -35,12 +35,12 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from dsl.errors import UsageError
-from verifier.conditions import fmt_round
-from verifier.explain import Reordering, deliveries, inversions, reorder
-from verifier.interp import Interpreter
-from verifier.result import Violation
-from verifier.runtime import Round, Step, Trace
-from verifier.values import format_value
+from verifier.semantics.conditions import fmt_round
+from verifier.output.explain import Reordering, deliveries, inversions, reorder
+from verifier.semantics.interp import Interpreter
+from verifier.core.result import Violation
+from verifier.core.runtime import Round, Step, Trace
+from verifier.core.values import format_value
 
 FORMATS = (".svg", ".png")
 RED = "#c62828"

@@ -3,10 +3,10 @@ rounds, up to a bound.
 
 Pipeline for one model (``synthesize``):
 
-1. **Attributes per role** (:mod:`verifier.synth_attrs`): the declared round, the listed
+1. **Attributes per role** (:mod:`verifier.synth.attrs`): the declared round, the listed
    candidates, integer/enum/boolean variables, ``len`` of sequences, ``size`` of sets;
    their facts (monotone? changes? granularity) from one shared exploration; then the
-   lexicographic pairs ``(a, b)`` (:func:`verifier.synth_attrs.pair_attributes`: pairs of
+   lexicographic pairs ``(a, b)`` (:func:`verifier.synth.attrs.pair_attributes`: pairs of
    listed attributes, and pairs of a monotone attribute with another, both changing
    within the bound), and their facts.
 2. **Round candidates.**  A candidate gives every role a round of one common arity (the
@@ -27,13 +27,13 @@ Pipeline for one model (``synthesize``):
    in every trace within the bound) candidates are rejected, since with a constant round
    every protocol is closed.
 4. **Closure** of each monotone non-trivial candidate, with the real check
-   (:func:`verifier.cli.run_check`, ``CheckOptions(rounds=…)``): message tags are ghost
+   (:func:`verifier.engines.dispatch.run_check`, ``CheckOptions(rounds=…)``): message tags are ghost
    values, the sender's attribute after the event.  For a candidate other than the
    declared rounds the model's declared *message* rounds are dropped (they claim the
    declared round, not this attribute); the declared candidate is checked as
    ``ccverify check`` does.  Checks run in parallel (``jobs`` processes, each with its
    own pysmt environment); every ``not closed`` counterexample is then confirmed by the
-   explicit engine (:mod:`verifier.synth_confirm`).  Checks are made in priority order
+   explicit engine (:mod:`verifier.synth.confirm`).  Checks are made in priority order
    (declared round, candidates about the ``focus`` attribute, candidates the model lists,
    then rank), at most ``max_checks`` of them; in a one-role model a pair whose other
    component never changes within the bound shares the verdict of the remaining
@@ -55,13 +55,13 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from dsl import ir
-from verifier.result import CheckOptions, CheckResult, Engine, Verdict
-from verifier.synth_attrs import (
+from verifier.core.result import CheckOptions, CheckResult, Engine, Verdict
+from verifier.synth.attrs import (
     DECLARED, LISTED, AttrFacts, Attribute, BudgetExceeded, Drop, Mono, OneStepMonotone,
     SmtAttrAnalyzer, constant_attribute, explicit_attr_facts, pair_attributes,
     role_attributes,
 )
-from verifier.synth_confirm import Confirmation, confirm_counterexample
+from verifier.synth.confirm import Confirmation, confirm_counterexample
 
 
 @dataclass(frozen=True)
@@ -306,7 +306,7 @@ def check_candidate(model: ir.Model, rounds: dict | None, copts: CheckOptions,
                     confirm_nodes: int) -> tuple[CheckResult, Confirmation | None]:
     """Closure of ``model`` with ``rounds`` (picklable: run in worker processes), and the
     explicit confirmation of a counterexample."""
-    from verifier.cli import run_check
+    from verifier.engines.dispatch import run_check
 
     result = run_check(model, dataclasses.replace(copts, rounds=rounds))
     conf = None

@@ -1,6 +1,6 @@
 """The monotone-attribute survey: the open question of DESIGN.md §1 asked of many protocols.
 
-For each protocol, round-attribute synthesis (:mod:`verifier.synth`) up to one bound, then:
+For each protocol, round-attribute synthesis (:mod:`verifier.synth.pipeline`) up to one bound, then:
 
 * is the declared round closed (the check ``ccverify check`` makes);
 * the monotone non-trivial attributes (candidates that never drop within the bound and
@@ -27,11 +27,11 @@ from pathlib import Path
 
 from dsl.errors import CCError
 from dsl.loader import load_model
-from verifier.synth import (
+from verifier.synth.pipeline import (
     SynthOptions, SynthPlan, SynthReport, SynthRow, Status, check_candidate, complete,
     make_executor, plan,
 )
-from verifier.synth_render import report_json
+from verifier.output.synth_report import report_json
 
 
 @dataclass

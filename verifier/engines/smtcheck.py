@@ -26,12 +26,12 @@ from pysmt.environment import Environment
 from pysmt.exceptions import SolverReturnedUnknownResultError
 
 from dsl.ir import Model
-from verifier.conditions import projections, trace_violations
-from verifier.encbase import EncodingTimeout
-from verifier.encode import OneStepEncoding, TraceEncoding
-from verifier.interp import Interpreter, ReplayError
-from verifier.result import CheckOptions, CheckResult, Engine, Stats, Verdict
-from verifier.smt import interrupted, make_solver, set_time_limit, write_smt2
+from verifier.semantics.conditions import projections, trace_violations
+from verifier.smt.encbase import EncodingTimeout
+from verifier.smt.encode import OneStepEncoding, TraceEncoding
+from verifier.semantics.interp import Interpreter, ReplayError
+from verifier.core.result import CheckOptions, CheckResult, Engine, Stats, Verdict
+from verifier.smt.solver import interrupted, make_solver, set_time_limit, write_smt2
 from dsl.errors import InternalError
 
 

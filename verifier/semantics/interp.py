@@ -4,7 +4,7 @@ This is the reference engine: every other engine is tested against it, and every
 counterexample is replayed by it before it is printed.  It follows the normative
 semantics of :mod:`dsl.ir` (values, total reads, range violations, inert events, tags) and
 DESIGN.md §2 (network as a multiset, events, traces).  Expression and statement
-evaluation lives in :mod:`verifier.evalcore`; this module turns it into events.
+evaluation lives in :mod:`verifier.semantics.evalcore`; this module turns it into events.
 
 NOTE(successor-order): :meth:`Interpreter.successors` lists events in a fixed order —
 processes in global order (roles as declared, then index), edges in declaration order,
@@ -23,9 +23,9 @@ from typing import Callable, Sequence
 
 from dsl.errors import Diagnostic, InternalError, ModelError
 from dsl.ir import Edge, EdgeKind, Expr, Model, Role, domain
-from verifier.evalcore import SELF, Compiler, ExprFn, StmtFn, Violation
-from verifier.runtime import GState, Local, Message, Proc, Round, Step, Trace
-from verifier.values import format_value, check_value, sort_key
+from verifier.semantics.evalcore import SELF, Compiler, ExprFn, StmtFn, Violation
+from verifier.core.runtime import GState, Local, Message, Proc, Round, Step, Trace
+from verifier.core.values import format_value, check_value, sort_key
 
 __all__ = ["Interpreter", "ReplayError"]
 

@@ -25,10 +25,10 @@ from __future__ import annotations
 from dsl.ir import (
     BoolType, EnumType, IntType, MapType, ProcType, RecordType, SeqType, SetType, Type, domain,
 )
-from verifier.interp import Interpreter
-from verifier.result import Violation
-from verifier.runtime import GState, Message, Round, Step, Trace
-from verifier.values import sort_key
+from verifier.semantics.interp import Interpreter
+from verifier.core.result import Violation
+from verifier.core.runtime import GState, Message, Round, Step, Trace
+from verifier.core.values import sort_key
 
 FORMAT_DESCRIPTION = "https://apalache-mc.org/docs/adr/015adr-trace.html"
 MAX_SAFE_INT = 2**53 - 1

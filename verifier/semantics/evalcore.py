@@ -1,6 +1,6 @@
 """Compilation of IR expressions and statements into Python closures.
 
-This is the evaluation core of the explicit interpreter (:mod:`verifier.interp`).  It
+This is the evaluation core of the explicit interpreter (:mod:`verifier.semantics.interp`).  It
 follows the normative semantics in the docstring of :mod:`dsl.ir` exactly:
 
 * values are ints / bools / tuples / frozensets as fixed there;
@@ -64,8 +64,8 @@ from dsl.ir import (
     default_value,
     domain,
 )
-from verifier.runtime import Proc
-from verifier.values import checker, key_position
+from verifier.core.runtime import Proc
+from verifier.core.values import checker, key_position
 
 SELF = "<self>"  # env key of the executing process's id; not a DSL identifier
 _MISSING = object()

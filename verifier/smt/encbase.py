@@ -19,9 +19,9 @@ from pysmt.typing import BOOL, INT
 
 from dsl import ir
 from dsl.errors import Diagnostic, InternalError, ModelError
-from verifier.runtime import Proc
-from verifier.symexec import BodyResult, Ctx, SymExec
-from verifier.symval import Ops, SVal
+from verifier.core.runtime import Proc
+from verifier.smt.symexec import BodyResult, Ctx, SymExec
+from verifier.smt.symval import Ops, SVal
 
 Rounds = dict[str, tuple[ir.Expr, ...]]
 

@@ -1,8 +1,8 @@
 """Facts about a trace that its renderings share: message deliveries, the round-grouped
 reordering of the lemma and how far it gets, and sample traces of closed protocols.
 
-The text tables (:mod:`verifier.terminal`), the diagrams (:mod:`verifier.diagram`) and the
-ITF export (:mod:`verifier.itf`) all read these, so a message drawn red in a picture is the
+The text tables (:mod:`verifier.output.terminal`), the diagrams (:mod:`verifier.output.diagram`) and the
+ITF export (:mod:`verifier.output.itf`) all read these, so a message drawn red in a picture is the
 message marked in the table.  Nothing here prints or writes files.
 """
 
@@ -12,11 +12,11 @@ import random
 from collections import deque
 from dataclasses import dataclass
 
-from verifier.conditions import (
+from verifier.semantics.conditions import (
     fmt_round, grouped_kappas, kappa_of, projections,
 )
-from verifier.interp import Interpreter, ReplayError
-from verifier.runtime import Message, Round, Step, Trace
+from verifier.semantics.interp import Interpreter, ReplayError
+from verifier.core.runtime import Message, Round, Step, Trace
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ class Reordering:
 
 
 def reorder(interp: Interpreter, trace: Trace) -> Reordering:
-    """The reordering of :func:`verifier.conditions.reorder_by_kappa` (the events sorted
+    """The reordering of :func:`verifier.semantics.conditions.reorder_by_kappa` (the events sorted
     stably by kappa) with its replay; ``order`` says where each event came from."""
     keyed = sorted(range(len(trace.steps)),
                    key=lambda i: (kappa_of(interp, trace.steps[i]), i))

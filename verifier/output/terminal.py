@@ -18,13 +18,13 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from verifier.conditions import fmt_round, plural
-from verifier.explain import Reordering, deliveries, inversions
-from verifier.interp import Interpreter
-from verifier.render import changed_vars, format_message
-from verifier.result import CheckResult, Verdict, Violation
-from verifier.runtime import Round, Step, Trace
-from verifier.values import format_value
+from verifier.semantics.conditions import fmt_round, plural
+from verifier.output.explain import Reordering, deliveries, inversions
+from verifier.semantics.interp import Interpreter
+from verifier.output.render import changed_vars, format_message
+from verifier.core.result import CheckResult, Verdict, Violation
+from verifier.core.runtime import Round, Step, Trace
+from verifier.core.values import format_value
 
 PLAIN_WIDTH = 120  # the width of output that does not go to a terminal (unless COLUMNS)
 

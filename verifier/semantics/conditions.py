@@ -1,6 +1,6 @@
 """Projections, the local conditions of DESIGN.md §2, and round-grouping of traces.
 
-These functions work on decoded traces (:class:`verifier.runtime.Trace`) with the
+These functions work on decoded traces (:class:`verifier.core.runtime.Trace`) with the
 interpreter as the authority on rounds, tags and observations, so both engines share them.
 """
 
@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from verifier.result import Violation
-from verifier.runtime import Proc, Round, Step, Trace
+from verifier.core.result import Violation
+from verifier.core.runtime import Proc, Round, Step, Trace
 
 if TYPE_CHECKING:
-    from verifier.interp import Interpreter
+    from verifier.semantics.interp import Interpreter
 
 Projections = tuple[tuple[tuple, ...], ...]
 
