@@ -29,8 +29,22 @@ def parse_bounds(text: str) -> list[int]:
 
 
 def run_cell(model: str, bound: int, engine: str, timeout: float, extra: list[str]) -> dict:
-    cmd = [sys.executable, "-m", "verifier.cli", "check", model, "--bound", str(bound),
-           "--engine", engine, "--json", "--quiet", "--timeout", str(timeout), *extra]
+    cmd = [
+        sys.executable,
+        "-m",
+        "verifier.cli",
+        "check",
+        model,
+        "--bound",
+        str(bound),
+        "--engine",
+        engine,
+        "--json",
+        "--quiet",
+        "--timeout",
+        str(timeout),
+        *extra,
+    ]
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -48,14 +62,18 @@ def run_cell(model: str, bound: int, engine: str, timeout: float, extra: list[st
     except json.JSONDecodeError:
         cell["verdict"] = f"error (exit {proc.returncode}): {err.strip().splitlines()[-1:]}"
         return cell
-    cell.update(verdict=data["verdict"], solver_calls=data.get("solver_calls"),
-                nodes=data.get("nodes"),
-                cex=len(data["trace"]) if data.get("trace") else None)
+    cell.update(
+        verdict=data["verdict"],
+        solver_calls=data.get("solver_calls"),
+        nodes=data.get("nodes"),
+        cex=len(data["trace"]) if data.get("trace") else None,
+    )
     return cell
 
 
-def run_cell_measured(model: str, bound: int, engine: str, timeout: float,
-                      extra: list[str]) -> dict:
+def run_cell_measured(
+    model: str, bound: int, engine: str, timeout: float, extra: list[str]
+) -> dict:
     """run_cell in a forked child so that its peak RSS can be read with wait4."""
     r, w = os.pipe()
     pid = os.fork()
@@ -87,8 +105,11 @@ def main() -> int:
     ap.add_argument("--engines", default="smt,explicit")
     ap.add_argument("--cell-timeout", type=float, default=120.0)
     ap.add_argument("--json", metavar="FILE", default=None)
-    ap.add_argument("--no-one-step", action="store_true",
-                    help="skip the one-step proof (measure the bounded search itself)")
+    ap.add_argument(
+        "--no-one-step",
+        action="store_true",
+        help="skip the one-step proof (measure the bounded search itself)",
+    )
     args = ap.parse_args()
     models = sorted(glob.glob("examples/*.cc")) if args.all else args.models
     if not models:
@@ -101,13 +122,15 @@ def main() -> int:
         for engine in args.engines.split(","):
             for bound in parse_bounds(args.bounds):
                 cell = run_cell_measured(model, bound, engine, args.cell_timeout, extra)
-                row = {"model": os.path.basename(model), "bound": bound, "engine": engine,
-                       **cell}
+                row = {"model": os.path.basename(model), "bound": bound, "engine": engine, **cell}
                 rows.append(row)
-                print(f"| {row['model']} | {bound} | {engine} | {cell['verdict']} | "
-                      f"{cell['seconds']} | {cell.get('peak_mib', '')} | "
-                      f"{cell.get('solver_calls') or ''} | {cell.get('nodes') or ''} | "
-                      f"{cell.get('cex') or ''} |", flush=True)
+                print(
+                    f"| {row['model']} | {bound} | {engine} | {cell['verdict']} | "
+                    f"{cell['seconds']} | {cell.get('peak_mib', '')} | "
+                    f"{cell.get('solver_calls') or ''} | {cell.get('nodes') or ''} | "
+                    f"{cell.get('cex') or ''} |",
+                    flush=True,
+                )
                 if cell["verdict"] in ("timeout", "unknown") or cell["verdict"].startswith("error"):
                     break
     if args.json:

@@ -23,10 +23,10 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from verifier.core.result import Engine  # noqa: E402
-from verifier.synth.survey import Survey, answers, run_survey, survey_json, survey_markdown  # noqa: E402
-from verifier.synth.pipeline import Status, SynthOptions, synthesize  # noqa: E402
-from dsl.loader import load_model  # noqa: E402
+from dsl.loader import load_model
+from verifier.core.result import Engine
+from verifier.synth.pipeline import Status, SynthOptions, synthesize
+from verifier.synth.survey import Survey, answers, run_survey, survey_json, survey_markdown
 
 # Deeper single-attribute runs: (model, bound, attribute).  Raft's commit index first
 # changes at event 9 (timeout, vote request received, vote received, become_leader,
@@ -47,9 +47,11 @@ def details(s: Survey) -> list[str]:
         a = answers(rep, s.attribute)
         out += [f"### {name}", ""]
         check_s = sum(r.result.stats.seconds for r in rep.rows if r.result is not None)
-        out.append(f"Declared round: {a.declared}.  {len(rep.attributes)} role attributes "
-                   f"analysed in {rep.attr_seconds:.1f} s; {rep.checks} closure checks, "
-                   f"{check_s:.1f} s in all.")
+        out.append(
+            f"Declared round: {a.declared}.  {len(rep.attributes)} role attributes "
+            f"analysed in {rep.attr_seconds:.1f} s; {rep.checks} closure checks, "
+            f"{check_s:.1f} s in all."
+        )
         out += ["", "| candidate | monotone | granularity | verdict |", "|---|---|---|---|"]
         for r in rep.rows:
             if not r.nontrivial_monotone:
@@ -58,21 +60,23 @@ def details(s: Survey) -> list[str]:
             if r.status is Status.CLOSED_BOUNDED:
                 verdict = f"closed up to {rep.options.bound}"
             elif r.status is Status.NOT_CLOSED:
-                ok = ", confirmed (explicit)" if r.confirmation and r.confirmation.confirmed \
-                    else ""
+                ok = ", confirmed (explicit)" if r.confirmation and r.confirmation.confirmed else ""
                 verdict = f"not closed ({r.cex_length} events{ok})"
             if r.same_as is not None:
                 verdict += f" — as `{r.same_as.candidate.text}`"
-            out.append(f"| `{r.candidate.text}` | {r.monotone.value} | {r.granularity} | "
-                       f"{verdict} |")
+            out.append(
+                f"| `{r.candidate.text}` | {r.monotone.value} | {r.granularity} | {verdict} |"
+            )
         dropped = [r for r in rep.rows if r.status is Status.NOT_MONOTONE]
         trivial = [r for r in rep.rows if r.status is Status.TRIVIAL]
         out += ["", f"Not monotone: {len(dropped)}; trivial within the bound: {len(trivial)}."]
         c = a.counterexample
         if c is not None and c.result is not None and c.result.violations:
-            out.append(f"Monotone but not closed: `{c.candidate.text}`, counterexample of "
-                       f"{c.cex_length} events; suspicious event: "
-                       f"{c.result.violations[0].text}.")
+            out.append(
+                f"Monotone but not closed: `{c.candidate.text}`, counterexample of "
+                f"{c.cex_length} events; suspicious event: "
+                f"{c.result.violations[0].text}."
+            )
         out += [f"note: {n}" for n in rep.notes]
         out.append("")
     return out
@@ -84,13 +88,24 @@ def deep_runs(jobs: int, timeout: float) -> tuple[list[str], float]:
     start = time.monotonic()
     out = ["", "## Deeper runs", ""]
     for path, bound, attr in DEEP:
-        opts = SynthOptions(bound=bound, jobs=jobs, max_checks=2, focus=attr,
-                            timeout=timeout, engine=Engine.EXPLICIT)
-        rep = synthesize(load_model(os.path.join(ROOT, path)), opts,
-                         progress=lambda t: print(t, file=sys.stderr, flush=True))
-        out.append(f"`ccverify synth {path} --bound {bound} --attribute {attr} "
-                   f"--max-checks 2 --engine explicit --timeout {timeout:g}` "
-                   f"({rep.seconds:.0f} s):")
+        opts = SynthOptions(
+            bound=bound,
+            jobs=jobs,
+            max_checks=2,
+            focus=attr,
+            timeout=timeout,
+            engine=Engine.EXPLICIT,
+        )
+        rep = synthesize(
+            load_model(os.path.join(ROOT, path)),
+            opts,
+            progress=lambda t: print(t, file=sys.stderr, flush=True),
+        )
+        out.append(
+            f"`ccverify synth {path} --bound {bound} --attribute {attr} "
+            f"--max-checks 2 --engine explicit --timeout {timeout:g}` "
+            f"({rep.seconds:.0f} s):"
+        )
         out += ["", "| candidate | monotone | granularity | verdict |", "|---|---|---|---|"]
         for r in rep.rows:
             if r.result is None:
@@ -100,8 +115,9 @@ def deep_runs(jobs: int, timeout: float) -> tuple[list[str], float]:
                 verdict = f"closed up to {bound}"
             elif r.status is Status.NOT_CLOSED:
                 verdict = f"not closed ({r.cex_length} events)"
-            out.append(f"| `{r.candidate.text}` | {r.monotone.value} | {r.granularity} | "
-                       f"{verdict} |")
+            out.append(
+                f"| `{r.candidate.text}` | {r.monotone.value} | {r.granularity} | {verdict} |"
+            )
         out.append("")
     return out, time.monotonic() - start
 
@@ -118,11 +134,19 @@ def main() -> int:
     ap.add_argument("--deep-timeout", type=float, default=600.0)
     args = ap.parse_args()
     files = sorted(glob.glob(os.path.join(ROOT, "examples", "*.cc")))
-    opts = SynthOptions(bound=args.bound, jobs=args.jobs, max_checks=args.max_checks,
-                        timeout=args.timeout, engine=Engine.SMT)
+    opts = SynthOptions(
+        bound=args.bound,
+        jobs=args.jobs,
+        max_checks=args.max_checks,
+        timeout=args.timeout,
+        engine=Engine.SMT,
+    )
     start = time.monotonic()
-    survey = run_survey([os.path.relpath(f, ROOT) for f in files], opts,
-                        progress=lambda t: print(t, file=sys.stderr, flush=True))
+    survey = run_survey(
+        [os.path.relpath(f, ROOT) for f in files],
+        opts,
+        progress=lambda t: print(t, file=sys.stderr, flush=True),
+    )
     wall = time.monotonic() - start
     deep, deep_wall = ([], 0.0) if args.no_deep else deep_runs(args.jobs, args.deep_timeout)
     v = survey.versions
@@ -153,7 +177,7 @@ def main() -> int:
         "candidates, granularity); those closed up to the bound; whether the commit index "
         "(a one-component attribute mentioning `commit`) is a monotone non-trivial round "
         "that is closed; and a monotone non-trivial candidate that is not closed (a "
-        "counterexample to \"monotone implies closed\"), with its counterexample length.  "
+        'counterexample to "monotone implies closed"), with its counterexample length.  '
         "Every counterexample was replayed by the interpreter and confirmed by the "
         "explicit engine unless the row says otherwise.",
         "",
@@ -166,8 +190,10 @@ def main() -> int:
     if args.json:
         with open(args.json, "w") as f:
             json.dump(survey_json(survey), f, indent=2)
-    print(f"wrote {args.out}; survey wall time {wall:.1f} s, deeper runs "
-          f"{deep_wall:.1f} s", file=sys.stderr)
+    print(
+        f"wrote {args.out}; survey wall time {wall:.1f} s, deeper runs {deep_wall:.1f} s",
+        file=sys.stderr,
+    )
     return 0
 
 

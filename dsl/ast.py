@@ -42,29 +42,29 @@ class ESelf:
 @dataclass(frozen=True)
 class EUnary:
     op: str  # "not" | "-"
-    arg: "Expr"
+    arg: Expr
     span: Span
 
 
 @dataclass(frozen=True)
 class EBinary:
     op: str  # the operator as written: "+", "and", "union", ...
-    left: "Expr"
-    right: "Expr"
+    left: Expr
+    right: Expr
     span: Span
 
 
 @dataclass(frozen=True)
 class EIte:
-    cond: "Expr"
-    then: "Expr"
-    else_: "Expr"
+    cond: Expr
+    then: Expr
+    else_: Expr
     span: Span
 
 
 @dataclass(frozen=True)
 class EField:
-    base: "Expr"
+    base: Expr
     field: str
     field_span: Span
     span: Span
@@ -72,35 +72,35 @@ class EField:
 
 @dataclass(frozen=True)
 class EIndex:
-    base: "Expr"
-    index: "Expr"
+    base: Expr
+    index: Expr
     span: Span
 
 
 @dataclass(frozen=True)
 class ECall:
     fn: str
-    args: tuple["Expr", ...]
+    args: tuple[Expr, ...]
     fn_span: Span
     span: Span
 
 
 @dataclass(frozen=True)
 class ESet:
-    elems: tuple["Expr", ...]
+    elems: tuple[Expr, ...]
     span: Span
 
 
 @dataclass(frozen=True)
 class ESeq:
-    elems: tuple["Expr", ...]
+    elems: tuple[Expr, ...]
     span: Span
 
 
 @dataclass(frozen=True)
 class FieldInit:
     name: str
-    value: "Expr"
+    value: Expr
     span: Span  # of the field name
 
 
@@ -115,8 +115,8 @@ class ERecord:
 @dataclass(frozen=True)
 class EMap:
     var: str
-    key: "TypeExpr"
-    body: "Expr"
+    key: TypeExpr
+    body: Expr
     var_span: Span
     span: Span
 
@@ -125,15 +125,28 @@ class EMap:
 class EQuant:
     kind: str  # "forall" | "exists" | "count"
     var: str
-    domain: "TypeExpr"
-    body: "Expr"
+    domain: TypeExpr
+    body: Expr
     var_span: Span
     span: Span
 
 
 Expr = Union[
-    EInt, EBool, EName, ESelf, EUnary, EBinary, EIte, EField, EIndex, ECall, ESet, ESeq,
-    ERecord, EMap, EQuant,
+    EInt,
+    EBool,
+    EName,
+    ESelf,
+    EUnary,
+    EBinary,
+    EIte,
+    EField,
+    EIndex,
+    ECall,
+    ESet,
+    ESeq,
+    ERecord,
+    EMap,
+    EQuant,
 ]
 
 # ---------------------------------------------------------------------------- types
@@ -159,20 +172,20 @@ class TName:
 
 @dataclass(frozen=True)
 class TSet:
-    elem: "TypeExpr"
+    elem: TypeExpr
     span: Span
 
 
 @dataclass(frozen=True)
 class TMap:
-    key: "TypeExpr"
-    value: "TypeExpr"
+    key: TypeExpr
+    value: TypeExpr
     span: Span
 
 
 @dataclass(frozen=True)
 class TSeq:
-    elem: "TypeExpr"
+    elem: TypeExpr
     max_len: Expr
     span: Span
 
@@ -190,7 +203,7 @@ class Param:
     """``name: type`` (message fields, record fields, edge parameters)."""
 
     name: str
-    ty: "TypeExpr"
+    ty: TypeExpr
     span: Span  # of the name
 
 
@@ -242,8 +255,8 @@ class SLet:
 @dataclass(frozen=True)
 class SIf:
     cond: Expr
-    then: tuple["Stmt", ...]
-    else_: tuple["Stmt", ...]
+    then: tuple[Stmt, ...]
+    else_: tuple[Stmt, ...]
     span: Span
 
 

@@ -19,15 +19,17 @@ from dsl.roles import RoleChecker
 from dsl.typerules import ERR, Diags, is_error, suggest
 
 
-def check_module(module: ast.Module, filename: str, source: str | None,
-                 overrides: dict[str, int] | None = None) -> ir.Model:
+def check_module(
+    module: ast.Module, filename: str, source: str | None, overrides: dict[str, int] | None = None
+) -> ir.Model:
     """Resolve, type-check and instantiate a parsed model."""
     return _ModelChecker(module, filename, source, dict(overrides or {})).run()
 
 
 class _ModelChecker:
-    def __init__(self, module: ast.Module, filename: str, source: str | None,
-                 overrides: dict[str, int]):
+    def __init__(
+        self, module: ast.Module, filename: str, source: str | None, overrides: dict[str, int]
+    ):
         self.module = module
         self.filename = filename
         self.source = source
@@ -56,13 +58,21 @@ class _ModelChecker:
         for name, decl in self.role_decls.items():
             count = self._eval(decl.count)
             if count is not None and count < 1:
-                self.diags.error(decl.count.span, f"role '{name}' needs at least 1 process, "
-                                                  f"got {count}")
+                self.diags.error(
+                    decl.count.span, f"role '{name}' needs at least 1 process, got {count}"
+                )
             self.roles[name] = ProcType(name, count if count is not None and count >= 1 else 1)
         for name in self.type_decls:
             self._named_type(name)
-        g = Globals(self.diags, self.consts, self.enum_members, self.types, self.roles,
-                    self.declared, self.resolve_type)
+        g = Globals(
+            self.diags,
+            self.consts,
+            self.enum_members,
+            self.types,
+            self.roles,
+            self.declared,
+            self.resolve_type,
+        )
         exprs = ExprChecker(g)
         messages = {name: self._message(d, exprs) for name, d in self.message_decls.items()}
         roles = []
@@ -70,9 +80,11 @@ class _ModelChecker:
             roles.append(RoleChecker(exprs, self.roles[name], messages).check(decl))
         self._check_round_lengths(messages, roles)
         if not self.role_decls:
-            self.diags.error(ir.Span(self.filename, 1, 1, 1, 1),
-                             "the model declares no role: there is nothing to check "
-                             "(a model needs at least one `role Name[N] { ... }`)")
+            self.diags.error(
+                ir.Span(self.filename, 1, 1, 1, 1),
+                "the model declares no role: there is nothing to check "
+                "(a model needs at least one `role Name[N] { ... }`)",
+            )
         if self.diags.items:
             raise ModelError(self.diags.sorted(), self.source)
         return ir.Model(
@@ -103,8 +115,11 @@ class _ModelChecker:
     def _declare_global(self, name: str, what: str, span: Span) -> bool:
         if name in self.declared:
             prev_what, prev = self.declared[name]
-            self.diags.error(span, f"duplicate declaration of '{name}' (already declared as "
-                                   f"{prev_what} at {prev.line}:{prev.col})")
+            self.diags.error(
+                span,
+                f"duplicate declaration of '{name}' (already declared as "
+                f"{prev_what} at {prev.line}:{prev.col})",
+            )
             return False
         self.declared[name] = (what, span)
         return True
@@ -115,8 +130,9 @@ class _ModelChecker:
                 known = ", ".join(self.const_decls) or "no constants"
                 raise UsageError(f"unknown constant '{name}' (the model declares: {known})")
             if isinstance(value, bool) or not isinstance(value, int):
-                raise UsageError(f"the value of constant '{name}' must be an integer, "
-                                 f"not {value!r}")
+                raise UsageError(
+                    f"the value of constant '{name}' must be an integer, not {value!r}"
+                )
 
     # --------------------------------------------------------------- constants
 
@@ -149,8 +165,9 @@ class _ModelChecker:
             what = self.declared[e.name][0]
             self.diags.error(e.span, f"'{e.name}' is {what}, not a constant")
         else:
-            self.diags.error(e.span, f"unknown constant '{e.name}'"
-                                     f"{suggest(e.name, self.const_decls)}")
+            self.diags.error(
+                e.span, f"unknown constant '{e.name}'{suggest(e.name, self.const_decls)}"
+            )
         return None
 
     # ------------------------------------------------------------------- types
@@ -193,8 +210,9 @@ class _ModelChecker:
             if lo is None or hi is None:
                 return ERR  # type: ignore[return-value]
             if lo > hi:
-                self.diags.error(t.span, f"empty range {lo}..{hi} (the low bound exceeds the "
-                                         "high bound)")
+                self.diags.error(
+                    t.span, f"empty range {lo}..{hi} (the low bound exceeds the high bound)"
+                )
                 return ERR  # type: ignore[return-value]
             return IntType(lo, hi)
         if isinstance(t, ast.TName):
@@ -213,23 +231,30 @@ class _ModelChecker:
         if isinstance(t, ast.TSet):
             elem = self.resolve_type(t.elem)
             if not _scalar(elem):
-                self.diags.error(t.span, f"unsupported: set elements must be scalar (bool, "
-                                         f"range, enum or role), not '{elem}'")
+                self.diags.error(
+                    t.span,
+                    f"unsupported: set elements must be scalar (bool, "
+                    f"range, enum or role), not '{elem}'",
+                )
                 return ERR  # type: ignore[return-value]
             return ir.SetType(elem)
         if isinstance(t, ast.TMap):
             key, value = self.resolve_type(t.key), self.resolve_type(t.value)
             if not _scalar(key):
-                self.diags.error(t.key.span, f"unsupported: map keys must be scalar (bool, "
-                                             f"range, enum or role), not '{key}'")
+                self.diags.error(
+                    t.key.span,
+                    f"unsupported: map keys must be scalar (bool, "
+                    f"range, enum or role), not '{key}'",
+                )
                 return ERR  # type: ignore[return-value]
             return ir.MapType(key, value)
         if isinstance(t, ast.TSeq):
             elem = self.resolve_type(t.elem)
             max_len = self._eval(t.max_len)
             if max_len is not None and max_len < 1:
-                self.diags.error(t.max_len.span, "a sequence's maximum length must be at "
-                                                 f"least 1, got {max_len}")
+                self.diags.error(
+                    t.max_len.span, f"a sequence's maximum length must be at least 1, got {max_len}"
+                )
             if max_len is None or max_len < 1:
                 return ERR  # type: ignore[return-value]
             return ir.SeqType(elem, max_len)
@@ -243,8 +268,7 @@ class _ModelChecker:
         fields = []
         for p in d.fields:
             if p.name in scope:
-                self.diags.error(p.span, f"duplicate field '{p.name}' in message "
-                                         f"'{d.name.name}'")
+                self.diags.error(p.span, f"duplicate field '{p.name}' in message '{d.name.name}'")
                 continue
             ty = self.resolve_type(p.ty)
             exprs.declare(env, scope, p.name, p.span, NameKind.FIELD, ty)
@@ -261,10 +285,13 @@ class _ModelChecker:
         first = next((role for role, _ in roles if role.round), None)
         for role, _ in roles:
             if first is not None and role.round and len(role.round) != len(first.round):
-                self.diags.error(role.round[0].span, f"role '{role.name}' has a round of "
-                                 f"{_components(len(role.round))}, but role '{first.name}' "
-                                 f"has {_components(len(first.round))}: all roles' rounds "
-                                 f"must have the same length")
+                self.diags.error(
+                    role.round[0].span,
+                    f"role '{role.name}' has a round of "
+                    f"{_components(len(role.round))}, but role '{first.name}' "
+                    f"has {_components(len(first.round))}: all roles' rounds "
+                    f"must have the same length",
+                )
         for role, uses in roles:
             for msg_name, verbs in sorted(uses.items()):
                 how = " and ".join(sorted(verbs, reverse=True))  # "sends and receives"
@@ -274,9 +301,12 @@ class _ModelChecker:
                 if len(msg.round) == len(role.round):
                     continue
                 decl = self.message_decls[msg_name]
-                self.diags.error(decl.round_span, f"message '{msg_name}' declares a round of "
-                                 f"{_components(len(msg.round))}, but role '{role.name}', "
-                                 f"which {how} it, has a round of {_components(len(role.round))}")
+                self.diags.error(
+                    decl.round_span,
+                    f"message '{msg_name}' declares a round of "
+                    f"{_components(len(msg.round))}, but role '{role.name}', "
+                    f"which {how} it, has a round of {_components(len(role.round))}",
+                )
 
 
 def _components(n: int) -> str:
@@ -285,4 +315,3 @@ def _components(n: int) -> str:
 
 def _scalar(ty: Type) -> bool:
     return is_error(ty) or ir.is_scalar(ty)
-

@@ -8,17 +8,39 @@ on without cascades.  Constants are replaced by their values (the IR is instanti
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from dsl import ast, ir
 from dsl.ir import (
-    BinOp, BoolType, Builtin, EnumType, IntType, MapType, NameKind, ProcType, QuantKind,
-    RecordType, SeqType, SetType, Span, Type, UnOp,
+    BinOp,
+    BoolType,
+    Builtin,
+    EnumType,
+    IntType,
+    MapType,
+    NameKind,
+    ProcType,
+    QuantKind,
+    RecordType,
+    SeqType,
+    SetType,
+    Span,
+    Type,
+    UnOp,
 )
 from dsl.typerules import (
-    ERR, Diags, compatible, domain_size, is_bool, is_error, is_int, is_round_type,
-    is_scalar_or_error, join, suggest,
+    ERR,
+    Diags,
+    compatible,
+    domain_size,
+    is_bool,
+    is_error,
+    is_int,
+    is_round_type,
+    is_scalar_or_error,
+    join,
+    suggest,
 )
 
 _BINOPS = {op.value: op for op in BinOp}
@@ -27,7 +49,11 @@ _ORDER = {BinOp.LT, BinOp.LE, BinOp.GT, BinOp.GE}
 _LOGIC = {BinOp.AND, BinOp.OR, BinOp.IMPLIES}
 _SETOPS = {BinOp.UNION, BinOp.INTER, BinOp.DIFF}
 _ARITY = {
-    Builtin.LEN: 1, Builtin.SIZE: 1, Builtin.APPEND: 2, Builtin.PREFIX: 2, Builtin.MIN: 2,
+    Builtin.LEN: 1,
+    Builtin.SIZE: 1,
+    Builtin.APPEND: 2,
+    Builtin.PREFIX: 2,
+    Builtin.MIN: 2,
     Builtin.MAX: 2,
 }
 _BUILTINS = {b.value: b for b in Builtin}
@@ -89,8 +115,9 @@ def is_const_expr(e: ast.Expr, consts: dict[str, int]) -> bool:
     if isinstance(e, ast.EUnary):
         return e.op == "-" and is_const_expr(e.arg, consts)
     if isinstance(e, ast.EBinary):
-        return (e.op in _CONST_OPS and is_const_expr(e.left, consts)
-                and is_const_expr(e.right, consts))
+        return (
+            e.op in _CONST_OPS and is_const_expr(e.left, consts) and is_const_expr(e.right, consts)
+        )
     return False
 
 
@@ -143,8 +170,15 @@ class ExprChecker:
 
     # ------------------------------------------------------------ local names
 
-    def declare(self, env: Env, scope: dict[str, Binding], name: str, span: Span | None,
-                kind: NameKind, ty: Type) -> None:
+    def declare(
+        self,
+        env: Env,
+        scope: dict[str, Binding],
+        name: str,
+        span: Span | None,
+        kind: NameKind,
+        ty: Type,
+    ) -> None:
         """Bind a new local name in ``scope``; names may not shadow anything."""
         if name == "_":
             return
@@ -181,8 +215,10 @@ class ExprChecker:
         """One component of a round, observation or candidate: an int, enum or bool."""
         x = self.check(e, env)
         if not is_round_type(x.ty):
-            self.error(e.span, f"the components of {what} must be integers, enums or "
-                               f"booleans, not '{x.ty}'")
+            self.error(
+                e.span,
+                f"the components of {what} must be integers, enums or booleans, not '{x.ty}'",
+            )
         return x
 
     def check_pair(self, a: ast.Expr, b: ast.Expr, env: Env) -> tuple[ir.Expr, ir.Expr]:
@@ -264,15 +300,18 @@ class ExprChecker:
         if op in _SETOPS:
             ok = isinstance(lt, SetType) and isinstance(rt, SetType) and compatible(lt, rt)
             if not ok and not (is_error(lt) or is_error(rt)):
-                self.error(e.span, f"'{e.op}' needs two sets of the same kind, got '{lt}' "
-                                   f"and '{rt}'")
+                self.error(
+                    e.span, f"'{e.op}' needs two sets of the same kind, got '{lt}' and '{rt}'"
+                )
             ty = ERR if not ok else (lt if op == BinOp.DIFF else join(lt, rt))  # type: ignore
             return ir.Binary(op, left, right, ty, span=e.span)
         if op in _ORDER:
             ok = (is_int(lt) and is_int(rt)) or (isinstance(lt, EnumType) and lt == rt)
             if not ok and not (is_error(lt) or is_error(rt)):
-                self.error(e.span, f"'{e.op}' compares integers or members of one enum, "
-                                   f"not '{lt}' and '{rt}'")
+                self.error(
+                    e.span,
+                    f"'{e.op}' compares integers or members of one enum, not '{lt}' and '{rt}'",
+                )
         elif not compatible(lt, rt):
             self.error(e.span, f"cannot compare '{lt}' with '{rt}'")
         return ir.Binary(op, left, right, BoolType(), span=e.span)
@@ -281,14 +320,18 @@ class ExprChecker:
         left = self.check_int(e.left, env, f"the left operand of '{e.op}'")
         if not is_const_expr(e.right, self.g.consts):
             self.check(e.right, env)
-            self.error(e.right.span, "unsupported construct: division by a non-constant "
-                                     f"(the right side of '{e.op}' must be a positive constant)")
+            self.error(
+                e.right.span,
+                "unsupported construct: division by a non-constant "
+                f"(the right side of '{e.op}' must be a positive constant)",
+            )
             return ir.Binary(op, left, _ONE, ERR, span=e.span)  # type: ignore[arg-type]
         k = eval_const(e.right, lambda n: self.g.consts[n.name], self.diags)
         if k is None or k <= 0:
             if k is not None:
-                self.error(e.right.span, f"the right side of '{e.op}' must be a positive "
-                                         f"constant, not {k}")
+                self.error(
+                    e.right.span, f"the right side of '{e.op}' must be a positive constant, not {k}"
+                )
             return ir.Binary(op, left, _ONE, ERR, span=e.span)  # type: ignore[arg-type]
         right = ir.IntLit(k, IntType(k, k), span=e.right.span)
         ty: Type = ERR  # type: ignore[assignment]
@@ -296,7 +339,7 @@ class ExprChecker:
             lo, hi = left.ty.lo, left.ty.hi  # type: ignore[union-attr]
             if op == BinOp.DIV:
                 ty = IntType(lo // k, hi // k)
-            elif 0 <= lo and hi < k:
+            elif lo >= 0 and hi < k:
                 ty = IntType(lo, hi)
             else:
                 ty = IntType(0, k - 1)
@@ -322,8 +365,9 @@ class ExprChecker:
             then = self.check(e.then, env, expected)
             else_ = self.check(e.else_, env, expected if expected is not None else then.ty)
         if not compatible(then.ty, else_.ty):
-            self.error(e.span, f"the branches of 'if' have different types: '{then.ty}' "
-                               f"and '{else_.ty}'")
+            self.error(
+                e.span, f"the branches of 'if' have different types: '{then.ty}' and '{else_.ty}'"
+            )
             return ir.Ite(cond, then, else_, ERR, span=e.span)  # type: ignore[arg-type]
         return ir.Ite(cond, then, else_, join(then.ty, else_.ty), span=e.span)
 
@@ -337,11 +381,15 @@ class ExprChecker:
             if e.field in names:
                 ty = base.ty.field_type(e.field)
             else:
-                self.error(e.field_span, f"record '{base.ty.name}' has no field '{e.field}'"
-                                         f"{suggest(e.field, names)}")
+                self.error(
+                    e.field_span,
+                    f"record '{base.ty.name}' has no field '{e.field}'{suggest(e.field, names)}",
+                )
         elif not is_error(base.ty):
-            self.error(e.field_span, f"field access '.{e.field}' on a value of type "
-                                     f"'{base.ty}', which is not a record")
+            self.error(
+                e.field_span,
+                f"field access '.{e.field}' on a value of type '{base.ty}', which is not a record",
+            )
         return ir.FieldGet(base, e.field, ty, span=e.span)
 
     def _EIndex(self, e: ast.EIndex, env: Env, expected: Type | None) -> ir.Expr:
@@ -349,34 +397,41 @@ class ExprChecker:
         index, ty = self.index_into(base.ty, e.index, env, e.base.span)
         return ir.Index(base, index, ty, span=e.span)
 
-    def index_into(self, base_ty: Type, idx: ast.Expr, env: Env,
-                   base_span: Span | None) -> tuple[ir.Expr, Type]:
+    def index_into(
+        self, base_ty: Type, idx: ast.Expr, env: Env, base_span: Span | None
+    ) -> tuple[ir.Expr, Type]:
         """Check ``base[idx]`` (also for assignment paths): the index and the element type."""
         if isinstance(base_ty, MapType):
             index = self.check(idx, env, base_ty.key)
             if not compatible(index.ty, base_ty.key):
-                self.error(idx.span, f"a key of '{base_ty}' must be a '{base_ty.key}', "
-                                     f"not '{index.ty}'")
+                self.error(
+                    idx.span, f"a key of '{base_ty}' must be a '{base_ty.key}', not '{index.ty}'"
+                )
             return index, base_ty.value
         if isinstance(base_ty, SeqType):
             return self.check_int(idx, env, "a sequence index"), base_ty.elem
         index = self.check(idx, env)
         if not is_error(base_ty):
-            self.error(base_span, f"cannot index a value of type '{base_ty}' (only maps "
-                                  "and sequences)")
+            self.error(
+                base_span, f"cannot index a value of type '{base_ty}' (only maps and sequences)"
+            )
         return index, ERR  # type: ignore[return-value]
 
     def _ECall(self, e: ast.ECall, env: Env, expected: Type | None) -> ir.Expr:
         fn = _BUILTINS.get(e.fn)
         if fn is None:
-            self.error(e.fn_span, f"unknown function '{e.fn}'{suggest(e.fn, _BUILTINS)} "
-                                  f"(built-ins: {', '.join(_BUILTINS)})")
+            self.error(
+                e.fn_span,
+                f"unknown function '{e.fn}'{suggest(e.fn, _BUILTINS)} "
+                f"(built-ins: {', '.join(_BUILTINS)})",
+            )
             args = tuple(self.check(a, env) for a in e.args)
             return ir.Call(Builtin.LEN, args, ERR, span=e.span)  # type: ignore[arg-type]
         if len(e.args) != _ARITY[fn]:
             n = _ARITY[fn]
-            self.error(e.span, f"{e.fn} takes {n} argument{'s' if n > 1 else ''}, "
-                               f"{len(e.args)} given")
+            self.error(
+                e.span, f"{e.fn} takes {n} argument{'s' if n > 1 else ''}, {len(e.args)} given"
+            )
             args = tuple(self.check(a, env) for a in e.args)
             return ir.Call(fn, args, ERR, span=e.span)  # type: ignore[arg-type]
         return getattr(self, "_call_" + fn.value)(e, fn, env, expected)
@@ -445,8 +500,11 @@ class ExprChecker:
                 elem = x.ty if elem is None else join(elem, x.ty)
             elems.append(x)
         if elem is None:
-            self.error(e.span, f"cannot tell the element type of '{{}}' in {env.where}; "
-                               "use it where a set is expected (e.g. 'x := {}')")
+            self.error(
+                e.span,
+                f"cannot tell the element type of '{{}}' in {env.where}; "
+                "use it where a set is expected (e.g. 'x := {}')",
+            )
             return ir.SetLit((), ERR, span=e.span)  # type: ignore[arg-type]
         return ir.SetLit(tuple(elems), SetType(elem), span=e.span)
 
@@ -462,8 +520,11 @@ class ExprChecker:
                 elem = x.ty if elem is None else join(elem, x.ty)
             elems.append(x)
         if elem is None:
-            self.error(e.span, f"cannot tell the element type of '<<>>' in {env.where}; "
-                               "use it where a sequence is expected (e.g. 'log := <<>>')")
+            self.error(
+                e.span,
+                f"cannot tell the element type of '<<>>' in {env.where}; "
+                "use it where a sequence is expected (e.g. 'log := <<>>')",
+            )
             return ir.SeqLit((), ERR, span=e.span)  # type: ignore[arg-type]
         return ir.SeqLit(tuple(elems), SeqType(elem, max_len), span=e.span)
 
@@ -472,8 +533,9 @@ class ExprChecker:
         if not isinstance(rty, RecordType):
             if rty is None and e.type_name not in self.g.declared:
                 names = [n for n, t in self.g.types.items() if isinstance(t, RecordType)]
-                self.error(e.type_span, f"unknown record type '{e.type_name}'"
-                                        f"{suggest(e.type_name, names)}")
+                self.error(
+                    e.type_span, f"unknown record type '{e.type_name}'{suggest(e.type_name, names)}"
+                )
             elif not is_error(rty):
                 self.error(e.type_span, f"'{e.type_name}' is not a record type")
             for f in e.fields:
@@ -486,21 +548,26 @@ class ExprChecker:
                 self.error(f.span, f"field '{f.name}' given twice")
                 continue
             if f.name not in names:
-                self.error(f.span, f"record '{rty.name}' has no field '{f.name}'"
-                                   f"{suggest(f.name, names)}")
+                self.error(
+                    f.span, f"record '{rty.name}' has no field '{f.name}'{suggest(f.name, names)}"
+                )
                 self.check(f.value, env)
                 continue
             fty = rty.field_type(f.name)
             x = self.check(f.value, env, fty)
             if not compatible(fty, x.ty):
-                self.error(f.value.span, f"field '{f.name}' of '{rty.name}' is a '{fty}', "
-                                         f"not a '{x.ty}'")
+                self.error(
+                    f.value.span, f"field '{f.name}' of '{rty.name}' is a '{fty}', not a '{x.ty}'"
+                )
             given[f.name] = x
         missing = [n for n in names if n not in given]
         if missing:
             listed = ", ".join(f"'{n}'" for n in missing)
-            self.error(e.span, f"record literal of '{rty.name}' is missing field"
-                               f"{'s' if len(missing) > 1 else ''} {listed}")
+            self.error(
+                e.span,
+                f"record literal of '{rty.name}' is missing field"
+                f"{'s' if len(missing) > 1 else ''} {listed}",
+            )
         fields = tuple((n, given[n]) for n in names if n in given)
         return ir.RecordLit(fields, rty, span=e.span)
 

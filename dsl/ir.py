@@ -103,9 +103,9 @@ class ProcType:
 @dataclass(frozen=True)
 class RecordType:
     name: str
-    fields: tuple[tuple[str, "Type"], ...]
+    fields: tuple[tuple[str, Type], ...]
 
-    def field_type(self, name: str) -> "Type":
+    def field_type(self, name: str) -> Type:
         for fname, fty in self.fields:
             if fname == name:
                 return fty
@@ -122,7 +122,7 @@ class RecordType:
 class SetType:
     """Subsets of a finite scalar type (bool, range, enum, process id)."""
 
-    elem: "Type"
+    elem: Type
 
     def __str__(self) -> str:
         return f"set[{self.elem}]"
@@ -132,8 +132,8 @@ class SetType:
 class MapType:
     """Total maps from a finite scalar key type."""
 
-    key: "Type"
-    value: "Type"
+    key: Type
+    value: Type
 
     def __str__(self) -> str:
         return f"map[{self.key}, {self.value}]"
@@ -143,7 +143,7 @@ class MapType:
 class SeqType:
     """Sequences of at most ``max_len`` elements."""
 
-    elem: "Type"
+    elem: Type
     max_len: int
 
     def __str__(self) -> str:
@@ -284,7 +284,7 @@ class SelfRef:
 @dataclass(frozen=True)
 class Unary:
     op: UnOp
-    arg: "Expr"
+    arg: Expr
     ty: Type
     span: Span | None = _span()
 
@@ -292,24 +292,24 @@ class Unary:
 @dataclass(frozen=True)
 class Binary:
     op: BinOp
-    left: "Expr"
-    right: "Expr"
+    left: Expr
+    right: Expr
     ty: Type
     span: Span | None = _span()
 
 
 @dataclass(frozen=True)
 class Ite:
-    cond: "Expr"
-    then: "Expr"
-    else_: "Expr"
+    cond: Expr
+    then: Expr
+    else_: Expr
     ty: Type
     span: Span | None = _span()
 
 
 @dataclass(frozen=True)
 class FieldGet:
-    record: "Expr"
+    record: Expr
     field: str
     ty: Type
     span: Span | None = _span()
@@ -319,8 +319,8 @@ class FieldGet:
 class Index:
     """``base[index]`` on a map or a sequence (0-based)."""
 
-    base: "Expr"
-    index: "Expr"
+    base: Expr
+    index: Expr
     ty: Type
     span: Span | None = _span()
 
@@ -328,21 +328,21 @@ class Index:
 @dataclass(frozen=True)
 class Call:
     fn: Builtin
-    args: tuple["Expr", ...]
+    args: tuple[Expr, ...]
     ty: Type
     span: Span | None = _span()
 
 
 @dataclass(frozen=True)
 class SetLit:
-    elems: tuple["Expr", ...]
+    elems: tuple[Expr, ...]
     ty: Type  # SetType
     span: Span | None = _span()
 
 
 @dataclass(frozen=True)
 class SeqLit:
-    elems: tuple["Expr", ...]
+    elems: tuple[Expr, ...]
     ty: Type  # SeqType
     span: Span | None = _span()
 
@@ -351,7 +351,7 @@ class SeqLit:
 class RecordLit:
     """``Entry { term: t, val: v }``; ``fields`` in the record type's declaration order."""
 
-    fields: tuple[tuple[str, "Expr"], ...]
+    fields: tuple[tuple[str, Expr], ...]
     ty: Type  # RecordType
     span: Span | None = _span()
 
@@ -361,7 +361,7 @@ class MapLit:
     """``[var: key |-> body]``: the map sending each key ``var`` to ``body``."""
 
     var: str
-    body: "Expr"
+    body: Expr
     ty: Type  # MapType
     span: Span | None = _span()
 
@@ -373,14 +373,28 @@ class Quant:
     kind: QuantKind
     var: str
     domain: Type
-    body: "Expr"
+    body: Expr
     ty: Type  # BoolType, or IntType(0, |domain|) for COUNT
     span: Span | None = _span()
 
 
 Expr = Union[
-    IntLit, BoolLit, EnumLit, Name, SelfRef, Unary, Binary, Ite, FieldGet, Index, Call,
-    SetLit, SeqLit, RecordLit, MapLit, Quant,
+    IntLit,
+    BoolLit,
+    EnumLit,
+    Name,
+    SelfRef,
+    Unary,
+    Binary,
+    Ite,
+    FieldGet,
+    Index,
+    Call,
+    SetLit,
+    SeqLit,
+    RecordLit,
+    MapLit,
+    Quant,
 ]
 
 
@@ -418,8 +432,8 @@ class Let:
 @dataclass(frozen=True)
 class If:
     cond: Expr
-    then: tuple["Stmt", ...]
-    else_: tuple["Stmt", ...]
+    then: tuple[Stmt, ...]
+    else_: tuple[Stmt, ...]
     span: Span | None = _span()
 
 

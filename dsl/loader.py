@@ -23,13 +23,15 @@ def load_model(path: str, overrides: dict[str, int] | None = None) -> ir.Model:
     return load_text(text, filename=path, overrides=overrides)
 
 
-def load_text(text: str, filename: str = "<string>",
-              overrides: dict[str, int] | None = None) -> ir.Model:
+def load_text(
+    text: str, filename: str = "<string>", overrides: dict[str, int] | None = None
+) -> ir.Model:
     """Load a model from its source text (``filename`` is used in messages and spans)."""
     try:
         module = parse(text, filename)
         return check_module(module, filename, text, overrides)
     except RecursionError:
         # NOTE(depth): parse() refuses deep trees; this is the backstop for deep stacks.
-        raise ModelError([Diagnostic(None, "the model is nested too deeply to be checked")],
-                         text) from None
+        raise ModelError(
+            [Diagnostic(None, "the model is nested too deeply to be checked")], text
+        ) from None

@@ -29,10 +29,24 @@ _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _COMMENT_RE = re.compile(r"#[^\n]*")
 
 _BINOPS = {
-    "add": "+", "sub": "-", "mul": "*", "div": "/", "mod": "%",
-    "eq": "=", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=", "in": "in",
-    "union": "union", "minus": "minus", "inter": "inter",
-    "and": "and", "or": "or", "implies": "=>",
+    "add": "+",
+    "sub": "-",
+    "mul": "*",
+    "div": "/",
+    "mod": "%",
+    "eq": "=",
+    "ne": "!=",
+    "lt": "<",
+    "le": "<=",
+    "gt": ">",
+    "ge": ">=",
+    "in": "in",
+    "union": "union",
+    "minus": "minus",
+    "inter": "inter",
+    "and": "and",
+    "or": "or",
+    "implies": "=>",
 }
 
 _COMPARISONS = {"=", "!=", "<", "<=", ">", ">=", "in"}
@@ -69,20 +83,24 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, filename: str) -> Diagno
         line, col = _end_position(text)
     if isinstance(exc, UnexpectedCharacters):
         char = text[exc.pos_in_stream] if 0 <= exc.pos_in_stream < len(text) else "?"
-        hint = _CHAR_HINTS.get(text[exc.pos_in_stream:exc.pos_in_stream + 2],
-                               _CHAR_HINTS.get(char, ""))
+        hint = _CHAR_HINTS.get(
+            text[exc.pos_in_stream : exc.pos_in_stream + 2], _CHAR_HINTS.get(char, "")
+        )
         if not hint and not char.isascii():
             hint = " (identifiers and operators are ASCII)"
-        return Diagnostic(Span(filename, line, col, line, col + 1),
-                          f"unexpected character {char!r}{hint}")
+        return Diagnostic(
+            Span(filename, line, col, line, col + 1), f"unexpected character {char!r}{hint}"
+        )
     if isinstance(exc, UnexpectedToken):
         tok = exc.token
         acceptable = _acceptable(exc)
         expected = _expected(acceptable)
         if tok.type == "$END":
             line, col = _end_position(text)
-            return Diagnostic(Span(filename, line, col, line, col),
-                              f"unexpected end of input; expected {expected}")
+            return Diagnostic(
+                Span(filename, line, col, line, col),
+                f"unexpected end of input; expected {expected}",
+            )
         value = str(tok)
         end_col = col + len(value) if "\n" not in value else col + 1
         msg = f"expected {expected}, got {value!r}"
@@ -99,8 +117,11 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, filename: str) -> Diagno
 
 
 _CHAR_HINTS = {
-    "&&": " (write 'and')", "||": " (write 'or')", "!": " (write 'not', or '!=' for "
-    "inequality)", "&": " (write 'and')", "|": " (write 'or')",
+    "&&": " (write 'and')",
+    "||": " (write 'or')",
+    "!": " (write 'not', or '!=' for inequality)",
+    "&": " (write 'and')",
+    "|": " (write 'or')",
     "\ufeff": " (a byte-order mark: save the file as UTF-8 without BOM)",
 }
 
@@ -155,10 +176,22 @@ def _check_depth(tree: Tree, text: str, filename: str) -> None:
             continue
         if depth > MAX_NESTING:
             meta = node.meta
-            span = Span(filename, getattr(meta, "line", 1), getattr(meta, "column", 1),
-                        getattr(meta, "line", 1), getattr(meta, "column", 1) + 1)
-            raise ModelError([Diagnostic(span, f"nesting too deep (more than {MAX_NESTING}"
-                                               " levels); split the expression")], text)
+            span = Span(
+                filename,
+                getattr(meta, "line", 1),
+                getattr(meta, "column", 1),
+                getattr(meta, "line", 1),
+                getattr(meta, "column", 1) + 1,
+            )
+            raise ModelError(
+                [
+                    Diagnostic(
+                        span,
+                        f"nesting too deep (more than {MAX_NESTING} levels); split the expression",
+                    )
+                ],
+                text,
+            )
         stack.extend((child, depth + 1) for child in node.children)
 
 
@@ -266,7 +299,7 @@ class _ToAst(Transformer):
         return ast.CandidatesItem(tuple(c), self._span(meta))
 
     def candidate(self, meta, c):
-        text = _COMMENT_RE.sub("", self._text[meta.start_pos:meta.end_pos])
+        text = _COMMENT_RE.sub("", self._text[meta.start_pos : meta.end_pos])
         return ast.CandidateSyntax(" ".join(text.split()), _exprs(c[0]), self._span(meta))
 
     def action_item(self, meta, c):
@@ -327,8 +360,9 @@ class _ToAst(Transformer):
         return ast.SSend(self._ident(c[0]), c[1] or (), c[2], self._span(meta))
 
     def broadcast(self, meta, c):
-        return ast.SBroadcast(self._ident(c[0]), c[1] or (), self._ident(c[2]), c[3] is not None,
-                              self._span(meta))
+        return ast.SBroadcast(
+            self._ident(c[0]), c[1] or (), self._ident(c[2]), c[3] is not None, self._span(meta)
+        )
 
     def except_self(self, meta, c):
         return True

@@ -13,11 +13,24 @@ from dsl.ir import BinOp, QuantKind, UnOp
 _QUANT, _IMPLIES, _OR, _AND, _NOT, _CMP, _SET, _ADD, _MUL, _NEG, _POSTFIX, _ATOM = range(12)
 
 _BIN_PREC = {
-    BinOp.IMPLIES: _IMPLIES, BinOp.OR: _OR, BinOp.AND: _AND,
-    BinOp.EQ: _CMP, BinOp.NE: _CMP, BinOp.LT: _CMP, BinOp.LE: _CMP, BinOp.GT: _CMP,
-    BinOp.GE: _CMP, BinOp.IN: _CMP,
-    BinOp.UNION: _SET, BinOp.INTER: _SET, BinOp.DIFF: _SET,
-    BinOp.ADD: _ADD, BinOp.SUB: _ADD, BinOp.MUL: _MUL, BinOp.DIV: _MUL, BinOp.MOD: _MUL,
+    BinOp.IMPLIES: _IMPLIES,
+    BinOp.OR: _OR,
+    BinOp.AND: _AND,
+    BinOp.EQ: _CMP,
+    BinOp.NE: _CMP,
+    BinOp.LT: _CMP,
+    BinOp.LE: _CMP,
+    BinOp.GT: _CMP,
+    BinOp.GE: _CMP,
+    BinOp.IN: _CMP,
+    BinOp.UNION: _SET,
+    BinOp.INTER: _SET,
+    BinOp.DIFF: _SET,
+    BinOp.ADD: _ADD,
+    BinOp.SUB: _ADD,
+    BinOp.MUL: _MUL,
+    BinOp.DIV: _MUL,
+    BinOp.MOD: _MUL,
 }
 
 
@@ -89,8 +102,9 @@ def _render(e: ir.Expr) -> tuple[str, int]:
             left, right = _fmt(e.left, p), _fmt(e.right, p + 1)
         return f"{left} {e.op.value} {right}", p
     if isinstance(e, ir.Ite):
-        return (f"if {_fmt(e.cond, _QUANT)} then {_fmt(e.then, _QUANT)} "
-                f"else {_fmt(e.else_, _QUANT)}"), _QUANT
+        return (
+            f"if {_fmt(e.cond, _QUANT)} then {_fmt(e.then, _QUANT)} else {_fmt(e.else_, _QUANT)}"
+        ), _QUANT
     if isinstance(e, ir.FieldGet):
         return f"{_fmt(e.record, _POSTFIX)}.{e.field}", _POSTFIX
     if isinstance(e, ir.Index):
@@ -109,7 +123,8 @@ def _render(e: ir.Expr) -> tuple[str, int]:
         key = e.ty.key if isinstance(e.ty, ir.MapType) else e.ty
         return f"[{e.var}: {type_str(key)} |-> {_fmt(e.body, _QUANT)}]", _ATOM
     if isinstance(e, ir.Quant):
-        word = {QuantKind.FORALL: "forall", QuantKind.EXISTS: "exists",
-                QuantKind.COUNT: "count"}[e.kind]
+        word = {QuantKind.FORALL: "forall", QuantKind.EXISTS: "exists", QuantKind.COUNT: "count"}[
+            e.kind
+        ]
         return f"{word} {e.var}: {type_str(e.domain)} . {_fmt(e.body, _QUANT)}", _QUANT
     raise TypeError(f"not an IR expression: {e!r}")

@@ -5,8 +5,18 @@ from __future__ import annotations
 from dsl import ast, ir
 from dsl.exprs import Binding, Env, ExprChecker
 from dsl.ir import (
-    BoolType, EdgeKind, EnumType, IntType, MapType, NameKind, ProcType, RecordType, SeqType,
-    SetType, Span, Type,
+    BoolType,
+    EdgeKind,
+    EnumType,
+    IntType,
+    MapType,
+    NameKind,
+    ProcType,
+    RecordType,
+    SeqType,
+    SetType,
+    Span,
+    Type,
 )
 from dsl.typerules import ERR, compatible, is_error, suggest
 
@@ -55,23 +65,33 @@ class RoleChecker:
         var_items = [i for i in decl.items if isinstance(i, ast.VarItem)]
         var_types = [self._declare_var(v) for v in var_items]
         vars_ = tuple(self._var(v, ty) for v, ty in zip(var_items, var_types))
-        local = Env(where=f"the round of role '{name}'", role=self.proc, self_ok=True,
-                    state=self.state, state_ok=True)
+        local = Env(
+            where=f"the round of role '{name}'",
+            role=self.proc,
+            self_ok=True,
+            state=self.state,
+            state_ok=True,
+        )
         rounds = [i for i in decl.items if isinstance(i, ast.RoundItem)]
         observes = [i for i in decl.items if isinstance(i, ast.ObserveItem)]
         if not rounds:
-            self.error(decl.name.span, f"role '{name}' has no round (add 'round E' or "
-                                       "'round (E1, E2)')")
+            self.error(
+                decl.name.span, f"role '{name}' has no round (add 'round E' or 'round (E1, E2)')"
+            )
         for extra in rounds[1:]:
-            self.error(extra.span, f"role '{name}' has more than one round (first at "
-                                   f"{rounds[0].span.line}:{rounds[0].span.col})")
+            self.error(
+                extra.span,
+                f"role '{name}' has more than one round (first at "
+                f"{rounds[0].span.line}:{rounds[0].span.col})",
+            )
         for extra in observes[1:]:
             self.error(extra.span, f"role '{name}' has more than one observe clause")
         rnd = self._attrs(rounds[0].exprs, local, "a round") if rounds else ()
         obs = self._attrs(observes[0].exprs, local, "an observation") if observes else None
         cands = tuple(
             ir.Candidate(c.text, self._attrs(c.exprs, local, "a candidate"), span=c.span)
-            for item in decl.items if isinstance(item, ast.CandidatesItem)
+            for item in decl.items
+            if isinstance(item, ast.CandidatesItem)
             for c in item.candidates
         )
         edges = self._edges(decl)
@@ -88,13 +108,15 @@ class RoleChecker:
         name = v.name.name
         if name in self.state:
             prev = v.name.span if self.state[name].span is None else self.state[name].span
-            self.error(v.name.span, f"duplicate variable '{name}' in role '{self.proc.role}' "
-                                    f"(first at {prev.line}:{prev.col})")
+            self.error(
+                v.name.span,
+                f"duplicate variable '{name}' in role '{self.proc.role}' "
+                f"(first at {prev.line}:{prev.col})",
+            )
             return ty
         if name in self.g.declared:
             what, at = self.g.declared[name]
-            self.error(v.name.span, f"'{name}' is already declared as {what} at "
-                                    f"{at.line}:{at.col}")
+            self.error(v.name.span, f"'{name}' is already declared as {what} at {at.line}:{at.col}")
         self.state[name] = Binding(NameKind.STATE, ty, v.name.span)
         return ty
 
@@ -102,12 +124,19 @@ class RoleChecker:
         name = v.name.name
         if v.init is None:
             return ir.VarDecl(name, ty, default_expr(ty, v.span), span=v.span)
-        env = Env(where=f"the initial value of '{name}'", role=self.proc, self_ok=False,
-                  state=self.state, state_ok=False)
+        env = Env(
+            where=f"the initial value of '{name}'",
+            role=self.proc,
+            self_ok=False,
+            state=self.state,
+            state_ok=False,
+        )
         init = self.x.check(v.init, env, ty)
         if not compatible(ty, init.ty):
-            self.error(v.init.span, f"cannot initialize '{name}' of type '{ty}' with a value "
-                                    f"of type '{init.ty}'")
+            self.error(
+                v.init.span,
+                f"cannot initialize '{name}' of type '{ty}' with a value of type '{init.ty}'",
+            )
         return ir.VarDecl(name, ty, init, span=v.span)
 
     # ------------------------------------------------------------------- edges
@@ -129,18 +158,30 @@ class RoleChecker:
                 continue
             if edge.name in seen:
                 prev = seen[edge.name]
-                hint = "" if not isinstance(item, ast.OnItem) or item.name else \
-                    " (name the receive edge with 'as NAME')"
-                self.error(span, f"duplicate edge name '{edge.name}' in role "
-                                 f"'{self.proc.role}' (first at {prev.line}:{prev.col}){hint}")
+                hint = (
+                    ""
+                    if not isinstance(item, ast.OnItem) or item.name
+                    else " (name the receive edge with 'as NAME')"
+                )
+                self.error(
+                    span,
+                    f"duplicate edge name '{edge.name}' in role "
+                    f"'{self.proc.role}' (first at {prev.line}:{prev.col}){hint}",
+                )
             else:
                 seen[edge.name] = span
             edges.append(edge)
         return tuple(edges)
 
     def _edge_env(self, name: str) -> Env:
-        return Env(where=f"edge '{name}'", role=self.proc, self_ok=True, state=self.state,
-                   state_ok=True, scopes=[{}])
+        return Env(
+            where=f"edge '{name}'",
+            role=self.proc,
+            self_ok=True,
+            state=self.state,
+            state_ok=True,
+            scopes=[{}],
+        )
 
     def _params(self, params: tuple[ast.Param, ...], env: Env) -> tuple[tuple[str, Type], ...]:
         out = []
@@ -167,45 +208,58 @@ class RoleChecker:
         scope = env.scopes[0]
         msg = self.messages.get(item.msg.name)
         if msg is None:
-            self.error(item.msg.span, f"unknown message '{item.msg.name}'"
-                                      f"{suggest(item.msg.name, self.messages)}")
+            self.error(
+                item.msg.span,
+                f"unknown message '{item.msg.name}'{suggest(item.msg.name, self.messages)}",
+            )
             fields: tuple[tuple[str, Type], ...] = ()
         else:
             self.uses.setdefault(msg.name, set()).add("receives")
             fields = msg.fields
             if len(fields) != len(item.bindings):
-                self.error(item.msg.span, f"message '{msg.name}' has {_fields(len(fields))}, "
-                                          f"{len(item.bindings)} bound")
+                self.error(
+                    item.msg.span,
+                    f"message '{msg.name}' has {_fields(len(fields))}, {len(item.bindings)} bound",
+                )
         for i, b in enumerate(item.bindings):
             ty = fields[i][1] if i < len(fields) else ERR
             self.x.declare(env, scope, b.name, b.span, NameKind.FIELD, ty)  # type: ignore
         sender_role = self._sender_role(item)
         sender_ty = self.g.roles.get(sender_role, ERR) if sender_role else ERR
-        self.x.declare(env, scope, item.sender.name, item.sender.span, NameKind.SENDER,
-                       sender_ty)  # type: ignore[arg-type]
+        self.x.declare(env, scope, item.sender.name, item.sender.span, NameKind.SENDER, sender_ty)  # type: ignore[arg-type]
         params = self._params(item.params, env)
         guard = self._guard(item.guard, env, item.span)
         body = self._block(item.body, env)
         return ir.Edge(
-            name, EdgeKind.RECEIVE, params, guard, body, msg=item.msg.name,
+            name,
+            EdgeKind.RECEIVE,
+            params,
+            guard,
+            body,
+            msg=item.msg.name,
             bindings=tuple(b.name for b in item.bindings),
             sender=None if item.sender.name == "_" else item.sender.name,
-            sender_role=sender_role, span=item.span,
+            sender_role=sender_role,
+            span=item.span,
         )
 
     def _sender_role(self, item: ast.OnItem) -> str | None:
         if item.sender_role is not None:
             role = item.sender_role.name
             if role not in self.g.roles:
-                self.error(item.sender_role.span, f"unknown role '{role}'"
-                                                  f"{suggest(role, self.g.roles)}")
+                self.error(
+                    item.sender_role.span, f"unknown role '{role}'{suggest(role, self.g.roles)}"
+                )
                 return None
             return role
         if len(self.g.roles) == 1:
             return next(iter(self.g.roles))
-        self.error(item.sender.span, f"the sender's role is required because the model has "
-                                     f"{len(self.g.roles)} roles: write 'from "
-                                     f"{item.sender.name}: ROLE'")
+        self.error(
+            item.sender.span,
+            f"the sender's role is required because the model has "
+            f"{len(self.g.roles)} roles: write 'from "
+            f"{item.sender.name}: ROLE'",
+        )
         return None
 
     # -------------------------------------------------------------- statements
@@ -252,8 +306,10 @@ class RoleChecker:
         else:
             self.error(s.var.span, f"unknown variable '{name}'{suggest(name, self.state)}")
         if what is not None:
-            self.error(s.var.span, f"cannot assign to {what} '{name}'; only state variables "
-                                   "can be assigned")
+            self.error(
+                s.var.span,
+                f"cannot assign to {what} '{name}'; only state variables can be assigned",
+            )
         path: list[ir.FieldStep | ir.IndexStep] = []
         for step in s.path:
             if isinstance(step, ast.LField):
@@ -263,41 +319,53 @@ class RoleChecker:
                     if step.field in names:
                         ty = ty.field_type(step.field)
                         continue
-                    self.error(step.span, f"record '{ty.name}' has no field '{step.field}'"
-                                          f"{suggest(step.field, names)}")
+                    self.error(
+                        step.span,
+                        f"record '{ty.name}' has no field '{step.field}'"
+                        f"{suggest(step.field, names)}",
+                    )
                 elif not is_error(ty):
-                    self.error(step.span, f"field access '.{step.field}' on a value of type "
-                                          f"'{ty}', which is not a record")
+                    self.error(
+                        step.span,
+                        f"field access '.{step.field}' on a value of type "
+                        f"'{ty}', which is not a record",
+                    )
                 ty = ERR  # type: ignore[assignment]
             else:
                 index, ty = self.x.index_into(ty, step.index, env, s.var.span)
                 path.append(ir.IndexStep(index))
         value = self.x.check(s.value, env, None if is_error(ty) else ty)
         if not compatible(ty, value.ty):
-            self.error(s.value.span, f"cannot assign a value of type '{value.ty}' to "
-                                     f"'{name}' of type '{ty}'" if not path else
-                                     f"cannot assign a value of type '{value.ty}' to an "
-                                     f"element of type '{ty}'")
+            self.error(
+                s.value.span,
+                f"cannot assign a value of type '{value.ty}' to '{name}' of type '{ty}'"
+                if not path
+                else f"cannot assign a value of type '{value.ty}' to an element of type '{ty}'",
+            )
         return ir.Assign(name, tuple(path), value, span=s.span)
 
-    def _args(self, msg: ast.Ident, args: tuple[ast.Expr, ...], span: Span,
-              env: Env) -> tuple[ir.Expr, ...]:
+    def _args(
+        self, msg: ast.Ident, args: tuple[ast.Expr, ...], span: Span, env: Env
+    ) -> tuple[ir.Expr, ...]:
         decl = self.messages.get(msg.name)
         if decl is None:
-            self.error(msg.span, f"unknown message '{msg.name}'"
-                                 f"{suggest(msg.name, self.messages)}")
+            self.error(msg.span, f"unknown message '{msg.name}'{suggest(msg.name, self.messages)}")
             return tuple(self.x.check(a, env) for a in args)
         self.uses.setdefault(msg.name, set()).add("sends")
         if len(args) != len(decl.fields):
-            self.error(span, f"message '{msg.name}' has {_fields(len(decl.fields))}, "
-                             f"{len(args)} given")
+            self.error(
+                span, f"message '{msg.name}' has {_fields(len(decl.fields))}, {len(args)} given"
+            )
         out = []
         for i, a in enumerate(args):
             fty = decl.fields[i][1] if i < len(decl.fields) else None
             x = self.x.check(a, env, fty)
             if fty is not None and not compatible(fty, x.ty):
-                self.error(a.span, f"field '{decl.fields[i][0]}' of message '{msg.name}' is a "
-                                   f"'{fty}', not a '{x.ty}'")
+                self.error(
+                    a.span,
+                    f"field '{decl.fields[i][0]}' of message '{msg.name}' is a "
+                    f"'{fty}', not a '{x.ty}'",
+                )
             out.append(x)
         return tuple(out)
 
@@ -308,8 +376,9 @@ class RoleChecker:
         if isinstance(dest.ty, ProcType):
             role = dest.ty.role
         elif not is_error(dest.ty):
-            self.error(s.dest.span, f"the destination of 'send' must be a process id, "
-                                    f"not '{dest.ty}'")
+            self.error(
+                s.dest.span, f"the destination of 'send' must be a process id, not '{dest.ty}'"
+            )
         return ir.Send(s.msg.name, args, role, dest, span=s.span)
 
     def _broadcast(self, s: ast.SBroadcast, env: Env) -> ir.Broadcast:
@@ -318,14 +387,20 @@ class RoleChecker:
         if role not in self.g.roles:
             self.error(s.role.span, f"unknown role '{role}'{suggest(role, self.g.roles)}")
         elif s.except_self and role != self.proc.role:
-            self.error(s.span, f"'except self' is only allowed when broadcasting to the "
-                               f"executing role '{self.proc.role}', not '{role}'")
+            self.error(
+                s.span,
+                f"'except self' is only allowed when broadcasting to the "
+                f"executing role '{self.proc.role}', not '{role}'",
+            )
         return ir.Broadcast(s.msg.name, args, role, s.except_self, span=s.span)
 
 
 _KIND_WORDS = {
-    NameKind.STATE: "state variable", NameKind.PARAM: "parameter",
-    NameKind.FIELD: "message field", NameKind.SENDER: "sender", NameKind.BOUND: "bound variable",
+    NameKind.STATE: "state variable",
+    NameKind.PARAM: "parameter",
+    NameKind.FIELD: "message field",
+    NameKind.SENDER: "sender",
+    NameKind.BOUND: "bound variable",
     NameKind.LET: "let name",
 }
 

@@ -8,12 +8,21 @@ already been reported, is compatible with everything, and never reaches a finish
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from dsl.errors import Diagnostic
 from dsl.ir import (
-    BoolType, EnumType, IntType, MapType, ProcType, RecordType, SeqType, SetType, Span, Type,
+    BoolType,
+    EnumType,
+    IntType,
+    MapType,
+    ProcType,
+    RecordType,
+    SeqType,
+    SetType,
+    Span,
+    Type,
 )
 
 

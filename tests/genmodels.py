@@ -74,7 +74,9 @@ def protocols(draw) -> str:
     round_vars = draw(st.sampled_from([("r",), ("r",), ("r", "x")]))
     lines = [f"const N = {nprocs}"]
     for m in msgs:
-        lines.append(f"message {m}(v: 0..{HI})" + (" round (v)" if declare and len(round_vars) == 1 else ""))
+        lines.append(
+            f"message {m}(v: 0..{HI})" + (" round (v)" if declare and len(round_vars) == 1 else "")
+        )
     lines.append("role P[N] {")
     for v in VARS:
         lines.append(f"  var {v}: 0..{HI} = 0")
@@ -84,8 +86,9 @@ def protocols(draw) -> str:
     # flight; its extra updates are random.
     extra = draw(st.lists(st.sampled_from(VARS[1:]), max_size=1))
     ups = "".join(f"; {v} := {draw(int_expr(state))}" for v in extra)
-    lines.append(f"  action adv when r < {HI} {{ r := r + 1{ups}; "
-                 f"broadcast {msgs[0]}(r) to P except self }}")
+    lines.append(
+        f"  action adv when r < {HI} {{ r := r + 1{ups}; broadcast {msgs[0]}(r) to P except self }}"
+    )
     for i in range(draw(st.integers(0, 1))):
         guard = draw(bool_expr(state))
         stmts = draw(body(state, msgs, "other"))

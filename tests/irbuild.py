@@ -47,8 +47,18 @@ INT = IntType(-1000, 1000)
 BOOL = BoolType()
 TRUE = BoolLit(True)
 
-_CMP = {BinOp.EQ, BinOp.NE, BinOp.LT, BinOp.LE, BinOp.GT, BinOp.GE, BinOp.AND, BinOp.OR,
-        BinOp.IMPLIES, BinOp.IN}
+_CMP = {
+    BinOp.EQ,
+    BinOp.NE,
+    BinOp.LT,
+    BinOp.LE,
+    BinOp.GT,
+    BinOp.GE,
+    BinOp.AND,
+    BinOp.OR,
+    BinOp.IMPLIES,
+    BinOp.IN,
+}
 
 
 def lit(v: int | bool) -> Expr:
@@ -123,7 +133,7 @@ def call(fn: Builtin, *args: Expr, ty: Type = INT) -> Call:
 
 
 def index(base: Expr, i: Expr | int) -> Index:
-    ty = getattr(base.ty, "elem", None) or getattr(base.ty, "value")
+    ty = getattr(base.ty, "elem", None) or base.ty.value
     return Index(base, lit(i) if isinstance(i, int) else i, ty)
 
 
@@ -185,25 +195,49 @@ def _const(ty: Type, v: object) -> Expr:
     raise TypeError(ty)
 
 
-def action(name: str, body: list[Stmt], guard: Expr = TRUE,
-           params: tuple[tuple[str, Type], ...] = ()) -> Edge:
+def action(
+    name: str, body: list[Stmt], guard: Expr = TRUE, params: tuple[tuple[str, Type], ...] = ()
+) -> Edge:
     return Edge(name, EdgeKind.INTERNAL, params, guard, tuple(body))
 
 
-def on(msg: str, bindings: tuple[str, ...], src: str | None, src_role: str, body: list[Stmt],
-       guard: Expr = TRUE, name: str | None = None,
-       params: tuple[tuple[str, Type], ...] = ()) -> Edge:
-    return Edge(name or msg, EdgeKind.RECEIVE, params, guard, tuple(body), msg=msg,
-                bindings=bindings, sender=src, sender_role=src_role)
+def on(
+    msg: str,
+    bindings: tuple[str, ...],
+    src: str | None,
+    src_role: str,
+    body: list[Stmt],
+    guard: Expr = TRUE,
+    name: str | None = None,
+    params: tuple[tuple[str, Type], ...] = (),
+) -> Edge:
+    return Edge(
+        name or msg,
+        EdgeKind.RECEIVE,
+        params,
+        guard,
+        tuple(body),
+        msg=msg,
+        bindings=bindings,
+        sender=src,
+        sender_role=src_role,
+    )
 
 
-def role(name: str, count: int, vars_: list[VarDecl], round_: tuple[Expr, ...],
-         edges: list[Edge], observe: tuple[Expr, ...] | None = None) -> Role:
+def role(
+    name: str,
+    count: int,
+    vars_: list[VarDecl],
+    round_: tuple[Expr, ...],
+    edges: list[Edge],
+    observe: tuple[Expr, ...] | None = None,
+) -> Role:
     return Role(name, count, tuple(vars_), round_, observe, (), tuple(edges))
 
 
-def message(name: str, fields: list[tuple[str, Type]],
-            round_: tuple[Expr, ...] | None = None) -> MessageDecl:
+def message(
+    name: str, fields: list[tuple[str, Type]], round_: tuple[Expr, ...] | None = None
+) -> MessageDecl:
     return MessageDecl(name, tuple(fields), round_)
 
 

@@ -18,8 +18,7 @@ CCVERIFY = [sys.executable, "-m", "verifier.cli"]
 
 
 def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([*CCVERIFY, *args], capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run([*CCVERIFY, *args], capture_output=True, text=True, timeout=timeout)
 
 
 def ex(name: str) -> str:
@@ -55,10 +54,17 @@ def test_explicit_engine_from_the_command_line():
     assert "a trace of 6 events" in r.stdout
 
 
-@pytest.mark.parametrize("args", [["--bound", "0"], ["--bound", "-3"],
-                                  ["--bound", "4", "--witness-bound", "3"],
-                                  ["--bound", "2", "--timeout", "0"],
-                                  ["--bound", "x"], ["--set", "N"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--bound", "0"],
+        ["--bound", "-3"],
+        ["--bound", "4", "--witness-bound", "3"],
+        ["--bound", "2", "--timeout", "0"],
+        ["--bound", "x"],
+        ["--set", "N"],
+    ],
+)
 def test_impossible_bounds_and_bad_flags_are_usage_errors(args):
     r = run(ex("ping_closed.cc"), *args)
     assert r.returncode == 2, (r.stdout, r.stderr)
@@ -78,8 +84,10 @@ def test_unknown_constant_override():
 
 def test_model_errors_exit_3_with_position_and_caret(tmp_path):
     bad = tmp_path / "bad.cc"
-    bad.write_text("const N = 2\nrole P[N] {\n  var r: 0..2 = 0\n  round (r)\n"
-                   "  action a when q > 1 { r := r + 1 }\n}\n")
+    bad.write_text(
+        "const N = 2\nrole P[N] {\n  var r: 0..2 = 0\n  round (r)\n"
+        "  action a when q > 1 { r := r + 1 }\n}\n"
+    )
     r = run(str(bad), "--bound", "2")
     assert r.returncode == 3
     assert f"{bad}:5:17: error:" in r.stderr
@@ -89,8 +97,10 @@ def test_model_errors_exit_3_with_position_and_caret(tmp_path):
 
 def test_unsupported_construct_is_a_model_error(tmp_path):
     bad = tmp_path / "div.cc"
-    bad.write_text("const N = 2\nrole P[N] {\n  var r: 0..2 = 0\n  var x: 0..2 = 0\n"
-                   "  round (r)\n  action a when r < 2 { r := x / r }\n}\n")
+    bad.write_text(
+        "const N = 2\nrole P[N] {\n  var r: 0..2 = 0\n  var x: 0..2 = 0\n"
+        "  round (r)\n  action a when r < 2 { r := x / r }\n}\n"
+    )
     r = run(str(bad), "--bound", "2")
     assert r.returncode == 3
     assert "unsupported" in r.stderr and ":6:" in r.stderr
@@ -105,8 +115,12 @@ def test_timeout_gives_unknown_and_exit_5():
 def test_ctrl_c_exits_cleanly():
     """A user presses Ctrl-C (again, if the first press lands inside a z3 call that then
     finishes anyway); the run must end with exit 130 and no traceback."""
-    proc = subprocess.Popen([*CCVERIFY, ex("paxos.cc"), "--bound", "12", "--no-one-step"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [*CCVERIFY, ex("paxos.cc"), "--bound", "12", "--no-one-step"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     time.sleep(2.5)
     for _ in range(30):
         proc.send_signal(signal.SIGINT)
@@ -156,9 +170,11 @@ def test_construct_the_encoder_cannot_handle_is_a_model_error_with_caret(tmp_pat
     """The checker accepts a product of two wide variables; the SMT encoding cannot split
     on 10001 values, and says so at the product, exit 3 (the explicit engine can run it)."""
     bad = tmp_path / "mul.cc"
-    bad.write_text("const N = 2\nrole P[N] {\n  var r: 0..2 = 0\n  var x: 0..10000 = 0\n"
-                   "  var y: 0..10000 = 0\n  round (r)\n"
-                   "  action a when x * y = 1 { r := 1 }\n}\n")
+    bad.write_text(
+        "const N = 2\nrole P[N] {\n  var r: 0..2 = 0\n  var x: 0..10000 = 0\n"
+        "  var y: 0..10000 = 0\n  round (r)\n"
+        "  action a when x * y = 1 { r := 1 }\n}\n"
+    )
     r = run(str(bad), "--bound", "2")
     assert r.returncode == 3, (r.stdout, r.stderr)
     assert f"{bad}:7:17: error: unsupported construct" in r.stderr
@@ -182,8 +198,9 @@ def test_empty_model_and_bad_initial_value_are_model_errors(tmp_path):
     r = run(str(empty), "--bound", "2")
     assert r.returncode == 3 and "declares no role" in r.stderr
     init = tmp_path / "init.cc"
-    init.write_text("role P[2] {\n  var r: 0..2 = 7\n  round (r)\n"
-                    "  action a when r < 2 { r := r + 1 }\n}\n")
+    init.write_text(
+        "role P[2] {\n  var r: 0..2 = 7\n  round (r)\n  action a when r < 2 { r := r + 1 }\n}\n"
+    )
     for engine in ("smt", "explicit"):
         r = run(str(init), "--bound", "2", "--engine", engine)
         assert r.returncode == 3, (engine, r.stdout, r.stderr)
@@ -192,9 +209,11 @@ def test_empty_model_and_bad_initial_value_are_model_errors(tmp_path):
 
 
 def test_output_paths_are_checked_before_the_check_runs(tmp_path):
-    for args in (["--diagram", str(tmp_path / "no" / "x.svg")],
-                 ["--itf", str(tmp_path)],
-                 ["--smt2", ex("ping_closed.cc")]):
+    for args in (
+        ["--diagram", str(tmp_path / "no" / "x.svg")],
+        ["--itf", str(tmp_path)],
+        ["--smt2", ex("ping_closed.cc")],
+    ):
         r = run(ex("raft.cc"), "--bound", "6", *args)
         assert r.returncode == 2 and "Traceback" not in r.stderr, (args, r.stderr)
         assert r.stdout == ""  # nothing ran

@@ -23,16 +23,17 @@ from pathlib import Path
 import pytest
 
 from dsl.loader import load_model
-from verifier.engines.smtcheck import smt_check
-from verifier.engines.explicit import explicit_check
-from verifier.semantics.interp import Interpreter
 from verifier.core.result import CheckOptions, Engine, Verdict
+from verifier.engines.explicit import explicit_check
+from verifier.engines.smtcheck import smt_check
+from verifier.semantics.interp import Interpreter
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 MODELS = sorted(EXAMPLES.glob("*.cc"))
 EXPECT = re.compile(
     r"^# expect: (?P<verdict>closed-all|closed|not-closed) at bound (?P<bound>\d+)"
-    r"(?: length (?P<length>\d+))?(?P<sets>(?: set \w+=\d+)*)(?P<slow> slow)?\s*$")
+    r"(?: length (?P<length>\d+))?(?P<sets>(?: set \w+=\d+)*)(?P<slow> slow)?\s*$"
+)
 
 
 @dataclass(frozen=True)
@@ -59,15 +60,23 @@ def expectations() -> list[Expectation]:
             m = EXPECT.match(line)
             assert m, f"{path.name}: malformed expectation line {line!r}"
             sets = tuple((k, int(v)) for k, v in re.findall(r"set (\w+)=(\d+)", m["sets"]))
-            out.append(Expectation(path, m["verdict"], int(m["bound"]),
-                                   int(m["length"]) if m["length"] else None, sets,
-                                   bool(m["slow"])))
+            out.append(
+                Expectation(
+                    path,
+                    m["verdict"],
+                    int(m["bound"]),
+                    int(m["length"]) if m["length"] else None,
+                    sets,
+                    bool(m["slow"]),
+                )
+            )
     return out
 
 
 def _params():
-    return [pytest.param(e, id=e.id, marks=[pytest.mark.slow] if e.slow else [])
-            for e in expectations()]
+    return [
+        pytest.param(e, id=e.id, marks=[pytest.mark.slow] if e.slow else []) for e in expectations()
+    ]
 
 
 def test_every_example_states_an_expectation():
@@ -112,8 +121,9 @@ def test_smt_engine_reaches_the_expected_verdict(exp):
 def test_explicit_engine_agrees_on_the_bounded_question(exp):
     """Without the one-step shortcut, both engines answer the bounded question itself."""
     model = load_model(str(exp.model), dict(exp.overrides))
-    ex = explicit_check(model, CheckOptions(bound=exp.bound, engine=Engine.EXPLICIT,
-                                            one_step=False, timeout=60))
+    ex = explicit_check(
+        model, CheckOptions(bound=exp.bound, engine=Engine.EXPLICIT, one_step=False, timeout=60)
+    )
     assert ex.verdict is not Verdict.UNKNOWN, ex.reason
     if exp.verdict == "not-closed":
         _assert_meets(exp, ex)
@@ -128,8 +138,9 @@ def test_engines_agree_at_every_bound(path):
     explicit engine finishes within 30 s."""
     model = load_model(str(path))
     for bound in range(1, 9):
-        ex = explicit_check(model, CheckOptions(bound=bound, engine=Engine.EXPLICIT,
-                                                one_step=False, timeout=30))
+        ex = explicit_check(
+            model, CheckOptions(bound=bound, engine=Engine.EXPLICIT, one_step=False, timeout=30)
+        )
         if ex.verdict is Verdict.UNKNOWN:
             break
         sm = smt_check(model, CheckOptions(bound=bound, one_step=False))

@@ -7,21 +7,20 @@ most important bug in the project.
 
 from __future__ import annotations
 
+from genmodels import protocols
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dsl.loader import load_text
-from genmodels import protocols
+from verifier.core.result import CheckOptions, Engine, Verdict
 from verifier.engines.explicit import explicit_check
 from verifier.engines.smtcheck import smt_check
-from verifier.core.result import CheckOptions, Engine, Verdict
 
 SEEN: dict[str, int] = {"closed": 0, "not closed": 0}
 
 
 def _agree(model, bound: int, one_step: bool = True):
-    ex = explicit_check(model, CheckOptions(bound=bound, engine=Engine.EXPLICIT,
-                                            one_step=one_step))
+    ex = explicit_check(model, CheckOptions(bound=bound, engine=Engine.EXPLICIT, one_step=one_step))
     sm = smt_check(model, CheckOptions(bound=bound, one_step=one_step))
     assert ex.verdict is not Verdict.UNKNOWN and sm.verdict is not Verdict.UNKNOWN
     assert ex.verdict.closed == sm.verdict.closed, (ex.verdict, sm.verdict)
@@ -32,8 +31,12 @@ def _agree(model, bound: int, one_step: bool = True):
 
 # derandomize: the same 200 protocols on every run, so the coverage check below cannot
 # flake (a random draw once gave 18 not-closed protocols instead of the usual 30-40).
-@settings(max_examples=200, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=200,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(protocols(), st.integers(2, 4), st.booleans())
 def test_engines_agree_on_generated_protocols(text, bound, one_step):
     model = load_text(text)

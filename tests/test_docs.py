@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from dsl.loader import load_text
-from verifier.engines.smtcheck import smt_check
 from verifier.core.result import CheckOptions
+from verifier.engines.smtcheck import smt_check
 
 ROOT = Path(__file__).resolve().parent.parent
 

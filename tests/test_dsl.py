@@ -17,10 +17,43 @@ import dsl
 from dsl import grammar
 from dsl.errors import ModelError, UsageError
 from dsl.ir import (
-    Assign, Binary, BinOp, BoolLit, BoolType, Broadcast, Builtin, Call, EdgeKind, EnumLit,
-    EnumType, FieldGet, FieldStep, If, Index, IndexStep, IntLit, IntType, Ite, Let, MapLit,
-    MapType, Name, NameKind, ProcType, Quant, QuantKind, RecordLit, RecordType, SelfRef, Send,
-    SeqLit, SeqType, SetLit, SetType, Unary, UnOp,
+    Assign,
+    Binary,
+    BinOp,
+    BoolLit,
+    BoolType,
+    Broadcast,
+    Builtin,
+    Call,
+    EdgeKind,
+    EnumLit,
+    EnumType,
+    FieldGet,
+    FieldStep,
+    If,
+    Index,
+    IndexStep,
+    IntLit,
+    IntType,
+    Ite,
+    Let,
+    MapLit,
+    MapType,
+    Name,
+    NameKind,
+    ProcType,
+    Quant,
+    QuantKind,
+    RecordLit,
+    RecordType,
+    SelfRef,
+    Send,
+    SeqLit,
+    SeqType,
+    SetLit,
+    SetType,
+    Unary,
+    UnOp,
 )
 from dsl.loader import load_model, load_text
 from dsl.pretty import expr_str, round_str, type_str
@@ -127,8 +160,14 @@ def test_installed_layout_loads_grammar_from_package(tmp_path):
         m = dsl.loader.load_text("role P[1] { var r: 0..1\\n round r }")
         print(m.roles[0].name)
     """)
-    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
-                         text=True, env={"PYTHONPATH": str(tmp_path / "site")}, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(tmp_path / "site")},
+        check=True,
+    )
     path, role = out.stdout.split()
     assert Path(path) == pkg / "grammar.lark"
     assert role == "P"
@@ -154,8 +193,10 @@ def test_constants_types_and_messages(model):
     req, ack, note = model.messages
     assert req.fields == (("t", TERM), ("ph", PHASE))
     assert req.round == (Name("t", NameKind.FIELD, TERM), Name("ph", NameKind.FIELD, PHASE))
-    assert ack.round == (FieldGet(Name("e", NameKind.FIELD, ENTRY), "term", TERM),
-                         EnumLit("Accept", 2, PHASE))
+    assert ack.round == (
+        FieldGet(Name("e", NameKind.FIELD, ENTRY), "term", TERM),
+        EnumLit("Accept", 2, PHASE),
+    )
     assert note.fields == () and note.round is None
     assert [r.name for r in model.roles] == ["Leader", "Acceptor"]
     assert [r.count for r in model.roles] == [1, 3]
@@ -169,8 +210,9 @@ def test_overrides_replace_constants_before_evaluation():
 
 
 def test_unknown_override_is_a_usage_error():
-    with pytest.raises(UsageError,
-                       match=r"unknown constant 'X' \(the model declares: N, M, D, NEG\)"):
+    with pytest.raises(
+        UsageError, match=r"unknown constant 'X' \(the model declares: N, M, D, NEG\)"
+    ):
         load_text(ALL, overrides={"X": 1})
 
 
@@ -182,10 +224,12 @@ def test_vars_and_defaults(model):
     assert acc.var("log").init == SeqLit((), SeqType(ENTRY, 2))
     assert acc.var("m").init == MapLit("p", BoolLit(False), MapType(ACC, BoolType()))
     assert acc.var("s").ty == SetType(IntType(0, 5))
-    assert acc.var("s").init == SetLit((IntLit(1, IntType(1, 1)), IntLit(2, IntType(2, 2))),
-                                       SetType(IntType(0, 5)))
+    assert acc.var("s").init == SetLit(
+        (IntLit(1, IntType(1, 1)), IntLit(2, IntType(2, 2))), SetType(IntType(0, 5))
+    )
     assert acc.var("best").init == RecordLit(
-        (("term", IntLit(0, IntType(0, 0))), ("val", IntLit(1, IntType(1, 1)))), ENTRY)
+        (("term", IntLit(0, IntType(0, 0))), ("val", IntLit(1, IntType(1, 1)))), ENTRY
+    )
     assert acc.var("leader").ty == ProcType("Leader", 1)
     assert acc.var("leader").init == IntLit(0, ProcType("Leader", 1))
     assert acc.var("k").ty == IntType(-2, 3)
@@ -208,12 +252,14 @@ def test_round_observe_candidates(model):
 def test_internal_edge_with_params(model):
     go = model.role("Leader").edge("go")
     assert go.kind == EdgeKind.INTERNAL and go.params == (("t", TERM),)
-    assert go.guard == Binary(BinOp.GT, Name("t", NameKind.PARAM, TERM),
-                              Name("term", NameKind.STATE, TERM), BoolType())
+    assert go.guard == Binary(
+        BinOp.GT, Name("t", NameKind.PARAM, TERM), Name("term", NameKind.STATE, TERM), BoolType()
+    )
     assign, bcast = go.body
     assert assign == Assign("term", (), Name("t", NameKind.PARAM, TERM))
-    assert bcast == Broadcast("req", (Name("t", NameKind.PARAM, TERM),
-                                      EnumLit("Prepare", 0, PHASE)), "Acceptor", False)
+    assert bcast == Broadcast(
+        "req", (Name("t", NameKind.PARAM, TERM), EnumLit("Prepare", 0, PHASE)), "Acceptor", False
+    )
 
 
 def test_receive_edges_names_bindings_sender(model):
@@ -221,10 +267,24 @@ def test_receive_edges_names_bindings_sender(model):
     assert [e.name for e in leader.edges] == ["go", "got", "note"]
     got = leader.edge("got")
     assert (got.kind, got.msg, got.bindings, got.sender, got.sender_role) == (
-        EdgeKind.RECEIVE, "ack", ("e",), "a", "Acceptor")
-    assert got.body == (Assign("votes", (), Binary(
-        BinOp.UNION, Name("votes", NameKind.STATE, SetType(ACC)),
-        SetLit((Name("a", NameKind.SENDER, ACC),), SetType(ACC)), SetType(ACC))),)
+        EdgeKind.RECEIVE,
+        "ack",
+        ("e",),
+        "a",
+        "Acceptor",
+    )
+    assert got.body == (
+        Assign(
+            "votes",
+            (),
+            Binary(
+                BinOp.UNION,
+                Name("votes", NameKind.STATE, SetType(ACC)),
+                SetLit((Name("a", NameKind.SENDER, ACC),), SetType(ACC)),
+                SetType(ACC),
+            ),
+        ),
+    )
     note = leader.edge("note")
     assert note.sender is None and note.body == () and note.guard == BoolLit(True)
     assert [e.name for e in acc.edges] == ["req", "req_2", "check"]
@@ -240,8 +300,9 @@ def test_statements(model):
     assert isinstance(let, Let) and let.name == "e" and let.value.ty == ENTRY
     assert t == Assign("t", (), Name("x", NameKind.FIELD, TERM))
     assert ph.value == Name("y", NameKind.FIELD, PHASE)
-    assert app.value == Call(Builtin.APPEND, (Name("log", NameKind.STATE, SeqType(ENTRY, 2)), e),
-                             SeqType(ENTRY, 3))
+    assert app.value == Call(
+        Builtin.APPEND, (Name("log", NameKind.STATE, SeqType(ENTRY, 2)), e), SeqType(ENTRY, 3)
+    )
     assert setfield.var == "log"
     assert setfield.path == (IndexStep(IntLit(0, IntType(0, 0))), FieldStep("val"))
     assert setmap.path == (IndexStep(SelfRef(ACC)),)
@@ -251,8 +312,9 @@ def test_statements(model):
     assert inner.then == (Assign("s", (), SetLit((), SetType(IntType(0, 5)))),)
     (diff,) = inner.else_
     assert diff.value.op == BinOp.INTER and diff.value.left.op == BinOp.DIFF
-    assert send == Send("ack", (e,), "Leader", Name("leader", NameKind.STATE,
-                                                    ProcType("Leader", 1)))
+    assert send == Send(
+        "ack", (e,), "Leader", Name("leader", NameKind.STATE, ProcType("Leader", 1))
+    )
 
 
 def test_expressions(model):
@@ -261,11 +323,15 @@ def test_expressions(model):
     fa = quants.value.left
     assert isinstance(fa, Quant) and fa.kind == QuantKind.FORALL and fa.domain == ACC
     assert fa.body.op == BinOp.IMPLIES
-    assert fa.body.left == Index(Name("m", NameKind.STATE, MapType(ACC, BoolType())),
-                                 Name("p", NameKind.BOUND, ACC), BoolType())
+    assert fa.body.left == Index(
+        Name("m", NameKind.STATE, MapType(ACC, BoolType())),
+        Name("p", NameKind.BOUND, ACC),
+        BoolType(),
+    )
     assert fa.body.right.op == BinOp.OR
-    assert fa.body.right.right == Unary(UnOp.NOT, Name("ok", NameKind.STATE, BoolType()),
-                                        BoolType())
+    assert fa.body.right.right == Unary(
+        UnOp.NOT, Name("ok", NameKind.STATE, BoolType()), BoolType()
+    )
     ex = quants.value.right
     assert ex.kind == QuantKind.EXISTS and ex.domain == IntType(0, 1)
     assert count.value.kind == QuantKind.COUNT and count.value.ty == IntType(0, 3)
@@ -291,8 +357,7 @@ def test_arithmetic_types_and_division(model):
     assert div.op == BinOp.DIV and div.right == IntLit(3, IntType(3, 3))
     mul = div.left
     assert mul.op == BinOp.MUL and mul.ty == IntType(-6, 4)  # -k in -3..2, times 2
-    assert mul.left == Unary(UnOp.NEG, Name("k", NameKind.STATE, IntType(-2, 3)),
-                             IntType(-3, 2))
+    assert mul.left == Unary(UnOp.NEG, Name("k", NameKind.STATE, IntType(-2, 3)), IntType(-3, 2))
     assert div.ty == IntType(-2, 1) and mod.ty == IntType(0, 1)
 
 
@@ -301,13 +366,22 @@ def test_constant_divisor_is_folded():
     assert m.roles[0].round[0].right == IntLit(3, IntType(3, 3))
 
 
-@pytest.mark.parametrize("expr, ty", [
-    ("r + 2", IntType(2, 6)), ("r - 2", IntType(-2, 2)), ("r * -1", IntType(-4, 0)),
-    ("-r", IntType(-4, 0)), ("r / 2", IntType(0, 2)), ("r % 3", IntType(0, 2)),
-    ("r % 9", IntType(0, 4)), ("count x: 0..4 . x < r", IntType(0, 5)),
-    ("if r = 0 then 1 else 7", IntType(1, 7)), ("min(r, 2)", IntType(0, 2)),
-    ("max(r, 2)", IntType(2, 4)),
-])
+@pytest.mark.parametrize(
+    "expr, ty",
+    [
+        ("r + 2", IntType(2, 6)),
+        ("r - 2", IntType(-2, 2)),
+        ("r * -1", IntType(-4, 0)),
+        ("-r", IntType(-4, 0)),
+        ("r / 2", IntType(0, 2)),
+        ("r % 3", IntType(0, 2)),
+        ("r % 9", IntType(0, 4)),
+        ("count x: 0..4 . x < r", IntType(0, 5)),
+        ("if r = 0 then 1 else 7", IntType(1, 7)),
+        ("min(r, 2)", IntType(0, 2)),
+        ("max(r, 2)", IntType(2, 4)),
+    ],
+)
 def test_integer_range_types(expr, ty):
     m = load_text(f"role P[1] {{ var r: 0..4\n round {expr} }}")
     assert m.roles[0].round[0].ty == ty
@@ -331,8 +405,10 @@ def test_empty_literals_take_their_type_from_context():
 
 
 def test_one_role_sender_defaults_to_it_and_semicolons_are_optional():
-    m = load_text("message hi() role P[2] { var r: 0..1; round r; "
-                  "on hi() from q { r := 1; } action a { broadcast hi() to P except self } }")
+    m = load_text(
+        "message hi() role P[2] { var r: 0..1; round r; "
+        "on hi() from q { r := 1; } action a { broadcast hi() to P except self } }"
+    )
     edge = m.roles[0].edge("hi")
     assert edge.sender_role == "P" and edge.sender == "q"
     assert m.roles[0].edge("a").body[0].except_self
@@ -359,8 +435,9 @@ def test_record_literal_versus_block_after_a_name():
         }""")
     a, b = m.roles[0].edges
     assert a.guard == Name("ok", NameKind.STATE, BoolType())
-    assert a.body[0].value == RecordLit((("a", IntLit(1, IntType(1, 1))),),
-                                        RecordType("E", (("a", IntType(0, 1)),)))
+    assert a.body[0].value == RecordLit(
+        (("a", IntLit(1, IntType(1, 1))),), RecordType("E", (("a", IntType(0, 1)),))
+    )
     assert isinstance(b.guard.right, RecordLit)
     assert b.body == (Assign("ok", (), BoolLit(True)),)
 
@@ -391,10 +468,26 @@ def test_examples_load(path):
 
 
 def test_type_str():
-    assert [type_str(t) for t in (BoolType(), IntType(-1, 3), PHASE, ACC, ENTRY,
-                                  SetType(ACC), MapType(ACC, SeqType(ENTRY, 2)))] == [
-        "bool", "-1..3", "Phase", "Acceptor", "Entry", "set[Acceptor]",
-        "map[Acceptor, seq[Entry, 2]]"]
+    assert [
+        type_str(t)
+        for t in (
+            BoolType(),
+            IntType(-1, 3),
+            PHASE,
+            ACC,
+            ENTRY,
+            SetType(ACC),
+            MapType(ACC, SeqType(ENTRY, 2)),
+        )
+    ] == [
+        "bool",
+        "-1..3",
+        "Phase",
+        "Acceptor",
+        "Entry",
+        "set[Acceptor]",
+        "map[Acceptor, seq[Entry, 2]]",
+    ]
 
 
 def test_round_str(model):
@@ -405,14 +498,29 @@ def test_round_str(model):
 
 
 ROUNDTRIP = [
-    "a and b or not c", "(a or b) and c", "a => b => c", "(a => b) => c", "not (x = y)",
-    "x - (y - 1) = x - y + 1", "-(x + 1) * 2 < x / 3 % 2", "x in s union s minus {x, y}",
-    "s inter (s union {1}) = {}", "if a then b else y + 1 >= 2", "a => if b then c else a",
-    "a => b => forall i: 0..3 . a", "(if a then x else y) + 1 = 2",
-    "forall i: 0..3 . i in s => exists j: 0..3 . j > i", "(count i: 0..3 . i in s) = 2",
-    "len(append(q, x)) = 1 and q[0] = prefix(q, x)[1]", "e.term + E { term: x, val: y }.val = 0",
-    "min(x, -y) <= max(-(-x), 2)", "[i: 0..3 |-> i + x][y] = x", "<<x, y>> != q and a = b",
-    "a = (b = c)", "Accept > Prepare", "(forall i: 0..3 . a) and b",
+    "a and b or not c",
+    "(a or b) and c",
+    "a => b => c",
+    "(a => b) => c",
+    "not (x = y)",
+    "x - (y - 1) = x - y + 1",
+    "-(x + 1) * 2 < x / 3 % 2",
+    "x in s union s minus {x, y}",
+    "s inter (s union {1}) = {}",
+    "if a then b else y + 1 >= 2",
+    "a => if b then c else a",
+    "a => b => forall i: 0..3 . a",
+    "(if a then x else y) + 1 = 2",
+    "forall i: 0..3 . i in s => exists j: 0..3 . j > i",
+    "(count i: 0..3 . i in s) = 2",
+    "len(append(q, x)) = 1 and q[0] = prefix(q, x)[1]",
+    "e.term + E { term: x, val: y }.val = 0",
+    "min(x, -y) <= max(-(-x), 2)",
+    "[i: 0..3 |-> i + x][y] = x",
+    "<<x, y>> != q and a = b",
+    "a = (b = c)",
+    "Accept > Prepare",
+    "(forall i: 0..3 . a) and b",
 ]
 
 
@@ -475,8 +583,11 @@ def test_keyword_lists_agree():
     """NOTE(keywords): the keywords of the grammar, the ones RECORD_OPEN must not mistake
     for a record type name, and the list in docs/dsl.md are the same set."""
     parser = grammar.get_parser()
-    keywords = {t.pattern.value for t in parser.terminals
-                if t.pattern.type == "str" and t.pattern.value.isidentifier()}
+    keywords = {
+        t.pattern.value
+        for t in parser.terminals
+        if t.pattern.type == "str" and t.pattern.value.isidentifier()
+    }
     record_open = next(t for t in parser.terminals if t.name == "RECORD_OPEN").pattern.value
     excluded = set(record_open.split("(?:", 2)[1].split(")")[0].split("|"))
     doc = (ROOT / "docs" / "dsl.md").read_text()

@@ -48,15 +48,14 @@ role S[N] {
 
 SEEDS = [INLINE] + [p.read_text() for p in sorted((ROOT / "examples").glob("*.cc"))]
 
-_TOKEN = re.compile(r"\s+|#[^\n]*|[A-Za-z_][A-Za-z0-9_]*|[0-9]+|<<|>>|:=|\.\.|\|->|=>|!=|<=|>=|.",
-                    re.S)
-ALPHABET = sorted(set(
-    "const type message role enum record bool set map seq var round observe candidates action "
-    "on from as with when let if else then send broadcast to except skip self true false "
-    "forall exists count and or not in union minus inter len size append prefix min max "
-    "x N P 0 1 2 -1 99999999999 ( ) [ ] { } < > << >> := = .. . , : ; |-> => != <= >= + - "
-    "* / % _ \n".split(" ")
-))
+_TOKEN = re.compile(
+    r"\s+|#[^\n]*|[A-Za-z_][A-Za-z0-9_]*|[0-9]+|<<|>>|:=|\.\.|\|->|=>|!=|<=|>=|.", re.S
+)
+ALPHABET = sorted(
+    set(
+        ["const", "type", "message", "role", "enum", "record", "bool", "set", "map", "seq", "var", "round", "observe", "candidates", "action", "on", "from", "as", "with", "when", "let", "if", "else", "then", "send", "broadcast", "to", "except", "skip", "self", "true", "false", "forall", "exists", "count", "and", "or", "not", "in", "union", "minus", "inter", "len", "size", "append", "prefix", "min", "max", "x", "N", "P", "0", "1", "2", "-1", "99999999999", "(", ")", "[", "]", "{", "}", "<", ">", "<<", ">>", ":=", "=", "..", ".", ",", ":", ";", "|->", "=>", "!=", "<=", ">=", "+", "-", "*", "/", "%", "_", "\n"]
+    )
+)
 
 
 def _tokens(text: str) -> list[str]:
@@ -128,7 +127,7 @@ def mutated(draw):
             text = "".join(toks)
             k = draw(st.integers(0, len(text)))
             ch = draw(st.characters(codec="utf-8"))
-            toks = _tokens(text[:k] + ch + text[k + 1:])
+            toks = _tokens(text[:k] + ch + text[k + 1 :])
     return "".join(toks)
 
 
@@ -139,9 +138,14 @@ def test_mutated_models(text):
 
 
 @FAST
-@given(st.sampled_from(SEEDS), st.dictionaries(
-    st.sampled_from(["N", "MAXT", "MAXR", "F", "X", "MAXV", "R"]), st.integers(-3, 4),
-    max_size=3))
+@given(
+    st.sampled_from(SEEDS),
+    st.dictionaries(
+        st.sampled_from(["N", "MAXT", "MAXR", "F", "X", "MAXV", "R"]),
+        st.integers(-3, 4),
+        max_size=3,
+    ),
+)
 def test_random_overrides(text, overrides):
     _must_only_raise_model_errors(text, overrides)
 

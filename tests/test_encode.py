@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import pytest
 from pysmt.environment import Environment
+from test_interp import paxos_model, ping_model, raft_model
 
 from dsl.errors import InternalError, ModelError
 from dsl.loader import load_text
-from test_interp import paxos_model, ping_model, raft_model
-from verifier.semantics.conditions import grouped_kappas, projections, step_violations
-from verifier.smt.encode import OneStepEncoding, TraceEncoding
-from verifier.semantics.interp import Interpreter
 from verifier.core.runtime import GState, Message, Proc, Step
+from verifier.semantics.conditions import grouped_kappas, projections, step_violations
+from verifier.semantics.interp import Interpreter
+from verifier.smt.encode import OneStepEncoding, TraceEncoding
 from verifier.smt.solver import make_solver
 
 # ------------------------------------------------------------------ models
@@ -99,8 +99,9 @@ def interp_traces(model, bound, rounds=None) -> set:
     return out
 
 
-def smt_traces(model, bound, *, extra=None, solver="z3", rounds=None, grouped=False,
-               check=None) -> set:
+def smt_traces(
+    model, bound, *, extra=None, solver="z3", rounds=None, grouped=False, check=None
+) -> set:
     """Every trace of at most ``bound`` events satisfying ``extra(enc)``, by enumerating
     models and blocking each decoded trace; each is replayed by the interpreter."""
     env = Environment()
@@ -133,10 +134,15 @@ def same_traces(model, bound, **kw):
 # ------------------------------------------------------------------ trace sets
 
 
-@pytest.mark.parametrize("make,bound", [
-    (lambda: ping_model(False), 3), (lambda: ping_model(True), 3),
-    (paxos_model, 3), (raft_model, 2),
-])
+@pytest.mark.parametrize(
+    "make,bound",
+    [
+        (lambda: ping_model(False), 3),
+        (lambda: ping_model(True), 3),
+        (paxos_model, 3),
+        (raft_model, 2),
+    ],
+)
 def test_traces_equal_interpreter_hand_built(make, bound):
     same_traces(make(), bound)
 
@@ -171,8 +177,11 @@ def test_suspicious_equals_interpreter_conditions():
     for stale in (False, True):
         model = ping_model(stale)
         it = Interpreter(model)
-        want = {t for t in interp_traces(model, 3)
-                if any(step_violations(it, i, s) for i, s in enumerate(t))}
+        want = {
+            t
+            for t in interp_traces(model, 3)
+            if any(step_violations(it, i, s) for i, s in enumerate(t))
+        }
         got = smt_traces(model, 3, extra=lambda enc: enc.suspicious())
         assert got == want
         assert bool(want) == stale
@@ -181,12 +190,19 @@ def test_suspicious_equals_interpreter_conditions():
 def test_suspicious_send_condition_and_features():
     model = load_text(FEATURES.replace("round (x)", "round (x + 1)"))
     it = Interpreter(model)
-    want = {t for t in interp_traces(model, 2)
-            if any(step_violations(it, i, s) for i, s in enumerate(t))}
+    want = {
+        t
+        for t in interp_traces(model, 2)
+        if any(step_violations(it, i, s) for i, s in enumerate(t))
+    }
     got = smt_traces(model, 2, extra=lambda enc: enc.suspicious())
     assert got == want and want
-    assert any(v.condition == "send" for t in want for i, s in enumerate(t)
-               for v in step_violations(it, i, s))
+    assert any(
+        v.condition == "send"
+        for t in want
+        for i, s in enumerate(t)
+        for v in step_violations(it, i, s)
+    )
 
 
 def test_drops_with_round_override():
@@ -196,8 +212,11 @@ def test_drops_with_round_override():
     c_expr = role.edges[1].body[0].value.left  # the state name c in "c := c + 1"
     rounds = {"P": (c_expr,)}
     it = Interpreter(model, rounds)
-    want = {t for t in interp_traces(model, 3, rounds)
-            if any(it.round_of(s.proc, s.post) < it.round_of(s.proc, s.pre) for s in t)}
+    want = {
+        t
+        for t in interp_traces(model, 3, rounds)
+        if any(it.round_of(s.proc, s.post) < it.round_of(s.proc, s.pre) for s in t)
+    }
     got = smt_traces(model, 3, extra=lambda enc: enc.drops(), rounds=rounds)
     assert got == want and want
 
@@ -352,8 +371,7 @@ def test_decode_sends_in_statement_order_with_tags():
     step = enc.decode(s.get_model()).steps[0]
     assert step.edge == "start"
     assert [m.dst for m in step.sent] == [Proc("Acceptor", i) for i in range(3)]
-    assert all(m == Message("prepare", (1,), Proc("Proposer", 0), m.dst, (1, 1))
-               for m in step.sent)
+    assert all(m == Message("prepare", (1,), Proc("Proposer", 0), m.dst, (1, 1)) for m in step.sent)
 
 
 # ------------------------------------------------------------------ random protocols
@@ -365,19 +383,25 @@ def _random_agreement(text, bound):
         return
     same_traces(model, bound)
     it = Interpreter(model)
-    want = {t for t in interp_traces(model, bound)
-            if any(step_violations(it, i, s) for i, s in enumerate(t))}
+    want = {
+        t
+        for t in interp_traces(model, bound)
+        if any(step_violations(it, i, s) for i, s in enumerate(t))
+    }
     assert smt_traces(model, bound, extra=lambda enc: enc.suspicious()) == want
 
 
 def _random_test(max_examples):
+    from genmodels import protocols
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as hst
 
-    from genmodels import protocols
-
-    @settings(max_examples=max_examples, deadline=None, derandomize=True,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=max_examples,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(protocols(), hst.integers(1, 3))
     def run(text, bound):
         _random_agreement(text, bound)

@@ -11,25 +11,6 @@ from collections import Counter
 from dataclasses import replace
 
 import pytest
-
-from dsl.errors import InternalError
-from dsl.ir import (
-    BinOp,
-    BoolType,
-    Builtin,
-    EnumType,
-    IntType,
-    MapLit,
-    MapType,
-    ProcType,
-    Quant,
-    QuantKind,
-    RecordLit,
-    RecordType,
-    SeqLit,
-    SeqType,
-    SetType,
-)
 from irbuild import (
     BOOL,
     INT,
@@ -63,9 +44,28 @@ from irbuild import (
     sub,
     var,
 )
-from verifier.semantics.interp import Interpreter, ReplayError
+
+from dsl.errors import InternalError
+from dsl.ir import (
+    BinOp,
+    BoolType,
+    Builtin,
+    EnumType,
+    IntType,
+    MapLit,
+    MapType,
+    ProcType,
+    Quant,
+    QuantKind,
+    RecordLit,
+    RecordType,
+    SeqLit,
+    SeqType,
+    SetType,
+)
 from verifier.core.runtime import GState, Message, Proc, Step
 from verifier.core.values import default_value
+from verifier.semantics.interp import Interpreter, ReplayError
 
 # ---------------------------------------------------------------------------- models
 
@@ -81,8 +81,14 @@ def ping_model(stale: bool, n: int = 2):
         [assign("r", add(r, 1)), assign("c", 0), bcast("ping", [r], "P", except_self=True)],
         guard=lt(r, MAXR),
     )
-    recv = on("ping", ("m",), "q", "P", [assign("c", add(c, 1))],
-              guard=lit(True) if stale else eq(fld("m", r_ty), r))
+    recv = on(
+        "ping",
+        ("m",),
+        "q",
+        "P",
+        [assign("c", add(c, 1))],
+        guard=lit(True) if stale else eq(fld("m", r_ty), r),
+    )
     return model(
         "ping_stale" if stale else "ping_closed",
         [message("ping", [("m", r_ty)], (fld("m", r_ty),))],
@@ -103,38 +109,75 @@ def paxos_model():
     promises = st("promises", SetType(acc))
     start = action(
         "start",
-        [assign("ballot", add(ballot, 1)), assign("phase", enum(PHASE, "Prepare")),
-         assign("promises", setlit(acc)), bcast("prepare", [ballot], "Acceptor")],
+        [
+            assign("ballot", add(ballot, 1)),
+            assign("phase", enum(PHASE, "Prepare")),
+            assign("promises", setlit(acc)),
+            bcast("prepare", [ballot], "Acceptor"),
+        ],
         guard=eq(phase, enum(PHASE, "Idle")),
     )
     got = setlit(acc, sender("a", acc))
     on_promise = on(
-        "promise", ("b",), "a", "Acceptor",
-        [assign("promises", bin_(BinOp.UNION, promises, got)),
-         if_(bin_(BinOp.GT, bin_(BinOp.MUL, call(Builtin.SIZE, promises), lit(2)), lit(N_ACC)),
-             [assign("phase", enum(PHASE, "Accept")),
-              bcast("accept", [ballot, lit(1)], "Acceptor")])],
+        "promise",
+        ("b",),
+        "a",
+        "Acceptor",
+        [
+            assign("promises", bin_(BinOp.UNION, promises, got)),
+            if_(
+                bin_(BinOp.GT, bin_(BinOp.MUL, call(Builtin.SIZE, promises), lit(2)), lit(N_ACC)),
+                [
+                    assign("phase", enum(PHASE, "Accept")),
+                    bcast("accept", [ballot, lit(1)], "Acceptor"),
+                ],
+            ),
+        ],
         guard=bin_(BinOp.AND, eq(fld("b", b_ty), ballot), eq(phase, enum(PHASE, "Prepare"))),
     )
     maxb = st("maxb", b_ty)
     on_prepare = on(
-        "prepare", ("b",), "p", "Proposer",
-        [assign("maxb", fld("b", b_ty)), send("promise", [fld("b", b_ty)], "Proposer",
-                                               sender("p", prop))],
+        "prepare",
+        ("b",),
+        "p",
+        "Proposer",
+        [
+            assign("maxb", fld("b", b_ty)),
+            send("promise", [fld("b", b_ty)], "Proposer", sender("p", prop)),
+        ],
         guard=bin_(BinOp.GT, fld("b", b_ty), maxb),
     )
-    on_accept = on("accept", ("b", "v"), "_", "Proposer",
-                   [assign("accepted", fld("v", IntType(0, 1)))],
-                   guard=bin_(BinOp.GE, fld("b", b_ty), maxb))
+    on_accept = on(
+        "accept",
+        ("b", "v"),
+        "_",
+        "Proposer",
+        [assign("accepted", fld("v", IntType(0, 1)))],
+        guard=bin_(BinOp.GE, fld("b", b_ty), maxb),
+    )
     return model(
         "paxos",
-        [message("prepare", [("b", b_ty)]), message("promise", [("b", b_ty)]),
-         message("accept", [("b", b_ty), ("v", IntType(0, 1))])],
-        [role("Proposer", 1, [var("ballot", b_ty), var("phase", PHASE),
-                              var("promises", SetType(acc))],
-              (ballot, phase), [start, on_promise]),
-         role("Acceptor", N_ACC, [var("maxb", b_ty), var("accepted", IntType(0, 1))],
-              (maxb, lit(0)), [on_prepare, on_accept])],
+        [
+            message("prepare", [("b", b_ty)]),
+            message("promise", [("b", b_ty)]),
+            message("accept", [("b", b_ty), ("v", IntType(0, 1))]),
+        ],
+        [
+            role(
+                "Proposer",
+                1,
+                [var("ballot", b_ty), var("phase", PHASE), var("promises", SetType(acc))],
+                (ballot, phase),
+                [start, on_promise],
+            ),
+            role(
+                "Acceptor",
+                N_ACC,
+                [var("maxb", b_ty), var("accepted", IntType(0, 1))],
+                (maxb, lit(0)),
+                [on_prepare, on_accept],
+            ),
+        ],
     )
 
 
@@ -146,32 +189,64 @@ def raft_model():
     """Raft's RequestVote handler: grant iff the request's term is current and the
     candidate's log is at least as up to date; otherwise refuse, answering in own term."""
     srv = ProcType("Server", 3)
-    term, voted, voted_for, log = (st("term", T_TY), st("voted", BOOL),
-                                   st("votedFor", srv), st("log", LOG))
+    term, voted, voted_for, log = (
+        st("term", T_TY),
+        st("voted", BOOL),
+        st("votedFor", srv),
+        st("log", LOG),
+    )
     t, llt, lli = fld("t", T_TY), fld("llt", T_TY), fld("lli", IntType(0, 2))
     cand = sender("cand", srv)
     last_term = index(log, sub(call(Builtin.LEN, log), 1))  # total read: 0 on empty log
-    up_to_date = bin_(BinOp.OR, bin_(BinOp.GT, llt, letn("lt", T_TY)),
-                      bin_(BinOp.AND, eq(llt, letn("lt", T_TY)),
-                           bin_(BinOp.GE, lli, call(Builtin.LEN, log))))
-    grant = bin_(BinOp.AND, bin_(BinOp.AND, eq(t, term), letn("utd", BOOL)),
-                 bin_(BinOp.OR, bin_(BinOp.EQ, voted, lit(False)), eq(voted_for, cand)))
+    up_to_date = bin_(
+        BinOp.OR,
+        bin_(BinOp.GT, llt, letn("lt", T_TY)),
+        bin_(BinOp.AND, eq(llt, letn("lt", T_TY)), bin_(BinOp.GE, lli, call(Builtin.LEN, log))),
+    )
+    grant = bin_(
+        BinOp.AND,
+        bin_(BinOp.AND, eq(t, term), letn("utd", BOOL)),
+        bin_(BinOp.OR, bin_(BinOp.EQ, voted, lit(False)), eq(voted_for, cand)),
+    )
     on_rv = on(
-        "RequestVote", ("t", "llt", "lli"), "cand", "Server",
-        [if_(bin_(BinOp.GT, t, term), [assign("term", t), assign("voted", lit(False))]),
-         let("lt", last_term), let("utd", up_to_date),
-         if_(grant,
-             [assign("voted", lit(True)), assign("votedFor", cand),
-              send("Vote", [term, lit(True)], "Server", cand)],
-             [send("Vote", [term, lit(False)], "Server", cand)])],
+        "RequestVote",
+        ("t", "llt", "lli"),
+        "cand",
+        "Server",
+        [
+            if_(bin_(BinOp.GT, t, term), [assign("term", t), assign("voted", lit(False))]),
+            let("lt", last_term),
+            let("utd", up_to_date),
+            if_(
+                grant,
+                [
+                    assign("voted", lit(True)),
+                    assign("votedFor", cand),
+                    send("Vote", [term, lit(True)], "Server", cand),
+                ],
+                [send("Vote", [term, lit(False)], "Server", cand)],
+            ),
+        ],
     )
     return model(
         "raft_vote",
-        [message("RequestVote", [("t", T_TY), ("llt", T_TY), ("lli", IntType(0, 2))],
-                 (fld("t", T_TY),)),
-         message("Vote", [("t", T_TY), ("granted", BOOL)], (fld("t", T_TY),))],
-        [role("Server", 3, [var("term", T_TY), var("voted", BOOL), var("votedFor", srv),
-                            var("log", LOG)], (term,), [on_rv])],
+        [
+            message(
+                "RequestVote",
+                [("t", T_TY), ("llt", T_TY), ("lli", IntType(0, 2))],
+                (fld("t", T_TY),),
+            ),
+            message("Vote", [("t", T_TY), ("granted", BOOL)], (fld("t", T_TY),)),
+        ],
+        [
+            role(
+                "Server",
+                3,
+                [var("term", T_TY), var("voted", BOOL), var("votedFor", srv), var("log", LOG)],
+                (term,),
+                [on_rv],
+            )
+        ],
     )
 
 
@@ -183,7 +258,7 @@ def with_msgs(s: GState, *msgs: Message) -> GState:
 
 def set_local(interp: Interpreter, s: GState, p: Proc, local: tuple) -> GState:
     i = interp.procs.index(p)
-    return GState(s.locals[:i] + (local,) + s.locals[i + 1:], s.network)
+    return GState(s.locals[:i] + (local,) + s.locals[i + 1 :], s.network)
 
 
 P0, P1, P2 = Proc("P", 0), Proc("P", 1), Proc("P", 2)
@@ -193,15 +268,22 @@ P0, P1, P2 = Proc("P", 0), Proc("P", 1), Proc("P", 2)
 
 def test_procs_initial_and_queries():
     it = Interpreter(paxos_model())
-    assert it.procs == (Proc("Proposer", 0), Proc("Acceptor", 0), Proc("Acceptor", 1),
-                        Proc("Acceptor", 2))
+    assert it.procs == (
+        Proc("Proposer", 0),
+        Proc("Acceptor", 0),
+        Proc("Acceptor", 1),
+        Proc("Acceptor", 2),
+    )
     s0 = it.initial()
     assert s0.locals == (((0, 0, frozenset())), (0, 0), (0, 0), (0, 0))
     assert s0.network == frozenset()
     assert it.proc_role(Proc("Acceptor", 2)).name == "Acceptor"
     assert it.round_of(Proc("Proposer", 0), (1, 2, frozenset())) == (1, 2)
     assert it.local_dict(Proc("Proposer", 0), (1, 2, frozenset({0}))) == {
-        "ballot": 1, "phase": 2, "promises": frozenset({0})}
+        "ballot": 1,
+        "phase": 2,
+        "promises": frozenset({0}),
+    }
     assert it.observe(Proc("Acceptor", 0), (1, 1)) == (1, 1)
 
 
@@ -250,10 +332,22 @@ def test_stale_ping_stale_semantics_counts():
 
 def test_inert_events_are_skipped():
     r_ty = IntType(0, 2)
-    m = model("inert", [], [role("P", 1, [var("x", r_ty)], (st("x", r_ty),), [
-        action("noop", [assign("x", st("x", r_ty))]),
-        action("set1", [assign("x", 1)]),
-    ])])
+    m = model(
+        "inert",
+        [],
+        [
+            role(
+                "P",
+                1,
+                [var("x", r_ty)],
+                (st("x", r_ty),),
+                [
+                    action("noop", [assign("x", st("x", r_ty))]),
+                    action("set1", [assign("x", 1)]),
+                ],
+            )
+        ],
+    )
     it = Interpreter(m)
     assert [x.edge for x, _ in it.successors(it.initial())] == ["set1"]
     s1 = set_local(it, it.initial(), P0, (1,))
@@ -262,11 +356,29 @@ def test_inert_events_are_skipped():
 
 def test_inert_receive_is_skipped_but_send_only_is_not():
     ty = IntType(0, 3)
-    m = model("inert2", [message("m", [("f", ty)])], [role("P", 2, [var("x", ty)], (st("x", ty),), [
-        on("m", ("f",), "q", "P", [assign("x", st("x", ty))], name="drop"),
-        on("m", ("f",), "q", "P", [send("m", [fld("f", ty)], "P", sender("q", ProcType("P", 2)))],
-           name="echo"),
-    ])])
+    m = model(
+        "inert2",
+        [message("m", [("f", ty)])],
+        [
+            role(
+                "P",
+                2,
+                [var("x", ty)],
+                (st("x", ty),),
+                [
+                    on("m", ("f",), "q", "P", [assign("x", st("x", ty))], name="drop"),
+                    on(
+                        "m",
+                        ("f",),
+                        "q",
+                        "P",
+                        [send("m", [fld("f", ty)], "P", sender("q", ProcType("P", 2)))],
+                        name="echo",
+                    ),
+                ],
+            )
+        ],
+    )
     it = Interpreter(m)
     msg = Message("m", (1,), P1, P0, (0,))
     s = with_msgs(it.initial(), msg)
@@ -283,7 +395,7 @@ def test_paxos_promise_quorum():
     prop = Proc("Proposer", 0)
     A = [Proc("Acceptor", i) for i in range(3)]
     s0 = it.initial()
-    (start, s1), = it.successors(s0)
+    ((start, s1),) = it.successors(s0)
     # Statements run in order: ballot := 1 precedes the broadcast, which reads ballot = 1.
     assert start.sent == tuple(Message("prepare", (1,), prop, a, (1, 1)) for a in A)
     # Each acceptor can promise.
@@ -297,18 +409,20 @@ def test_paxos_promise_quorum():
     assert all(x.proc != A[0] for x, _ in it.successors(s2b))
     step_a1, s3 = [(x, t) for x, t in it.successors(s2) if x.proc == A[1]][0]
     # The proposer collects promise from A0: 1 of 3, still Prepare, nothing sent.
-    (p1, s4), = [(x, t) for x, t in it.successors(s3) if x.proc == prop
-                 and x.consumed.src == A[0]]
+    ((p1, s4),) = [
+        (x, t) for x, t in it.successors(s3) if x.proc == prop and x.consumed.src == A[0]
+    ]
     assert p1.post == (1, 1, frozenset({0})) and p1.sent == ()
     # ... then from A1: 2 of 3 is a majority -> phase Accept and broadcast accept(1, 1),
     # tagged with the post round (ballot 1, Accept = 2).
-    (p2, s5), = [(x, t) for x, t in it.successors(s4) if x.proc == prop]
+    ((p2, s5),) = [(x, t) for x, t in it.successors(s4) if x.proc == prop]
     assert p2.consumed == Message("promise", (1,), A[1], prop, (1, 0))
     assert p2.post == (1, 2, frozenset({0, 1}))
     assert p2.sent == tuple(Message("accept", (1, 1), prop, a, (1, 2)) for a in A)
     assert it.round_of(prop, p2.pre) == (1, 1) and it.round_of(prop, p2.post) == (1, 2)
     assert s5.in_flight() == Counter(p2.sent) + Counter(
-        {Message("prepare", (1,), prop, A[2], (1, 1)): 1})
+        {Message("prepare", (1,), prop, A[2], (1, 1)): 1}
+    )
 
 
 def test_sender_role_filter():
@@ -338,7 +452,7 @@ def test_raft_vote_granted():
     # Candidate S1 in term 2 with log <<1>> asks S0 (term 1, log <<1>>, not voted).
     rv = Message("RequestVote", (2, 1, 1), S1, S0, (2,))
     s = _raft_state(it, {0: (1, False, 0, (1,)), 1: (2, True, 1, (1,))}, rv)
-    (step, t), = it.successors(s)
+    ((step, t),) = it.successors(s)
     assert step.proc == S0 and step.consumed == rv
     assert step.post == (2, True, 1, (1,))
     assert step.sent == (Message("Vote", (2, True), S0, S1, (2,)),)
@@ -352,7 +466,7 @@ def test_raft_vote_refused_stale_term():
     # (a send caused by an old-round message: the tag (2,) is above the request's (1,)).
     rv = Message("RequestVote", (1, 0, 0), S1, S0, (1,))
     s = _raft_state(it, {0: (2, False, 0, ())}, rv)
-    (step, _), = it.successors(s)
+    ((step, _),) = it.successors(s)
     assert step.post == step.pre == (2, False, 0, ())
     assert step.sent == (Message("Vote", (2, False), S0, S1, (2,)),)
 
@@ -362,13 +476,13 @@ def test_raft_vote_refused_stale_log():
     # Same term, but S0's log <<2>> is more up to date than the candidate's <<1>>.
     rv = Message("RequestVote", (2, 1, 1), S1, S0, (2,))
     s = _raft_state(it, {0: (2, False, 0, (2,))}, rv)
-    (step, _), = it.successors(s)
+    ((step, _),) = it.successors(s)
     assert step.post == (2, False, 0, (2,))
     assert step.sent == (Message("Vote", (2, False), S0, S1, (2,)),)
     # Higher term but empty candidate log vs. S0's <<2>>: term adopted, vote refused.
     rv2 = Message("RequestVote", (3, 0, 0), S2, S0, (3,))
     s2 = _raft_state(it, {0: (2, True, 1, (2,))}, rv2)
-    (step2, _), = it.successors(s2)
+    ((step2, _),) = it.successors(s2)
     assert step2.post == (3, False, 1, (2,))
     assert step2.sent == (Message("Vote", (3, False), S0, S2, (3,)),)
 
@@ -385,16 +499,34 @@ def test_multiset_two_identical_messages_one_consumed():
     assert len(recv) == 1  # one event per distinct message
     step, t = recv[0]
     assert t.in_flight() == Counter({msg: 1})
-    (step2, t2), = [(x, u) for x, u in it.successors(t) if x.edge == "ping"]
+    ((step2, t2),) = [(x, u) for x, u in it.successors(t) if x.edge == "ping"]
     assert step2.post == (0, 2) and t2.network == frozenset()
 
 
 def test_duplicate_sends_add_two_copies():
     ty = IntType(0, 1)
-    m = model("dup", [message("m", [("f", ty)])], [role("P", 2, [var("x", ty)], (st("x", ty),), [
-        action("go", [send("m", [lit(0)], "P", me("P", 2)), send("m", [lit(0)], "P", me("P", 2))],
-               guard=eq(st("x", ty), 0)),
-    ])])
+    m = model(
+        "dup",
+        [message("m", [("f", ty)])],
+        [
+            role(
+                "P",
+                2,
+                [var("x", ty)],
+                (st("x", ty),),
+                [
+                    action(
+                        "go",
+                        [
+                            send("m", [lit(0)], "P", me("P", 2)),
+                            send("m", [lit(0)], "P", me("P", 2)),
+                        ],
+                        guard=eq(st("x", ty), 0),
+                    ),
+                ],
+            )
+        ],
+    )
     it = Interpreter(m)
     step, t = it.successors(it.initial())[0]
     msg = Message("m", (0,), P0, P0, (0,))
@@ -404,19 +536,34 @@ def test_duplicate_sends_add_two_copies():
 def test_tags_are_post_state_rounds():
     ty = IntType(0, 3)
     r = st("r", ty)
-    m = model("tag", [message("m", [("f", ty)], (fld("f", ty),))],
-              [role("P", 1, [var("r", ty)], (r,), [
-                  action("go", [send("m", [r], "P", me("P", 1)), assign("r", add(r, 2))],
-                         guard=eq(r, 0))])])
+    m = model(
+        "tag",
+        [message("m", [("f", ty)], (fld("f", ty),))],
+        [
+            role(
+                "P",
+                1,
+                [var("r", ty)],
+                (r,),
+                [
+                    action(
+                        "go",
+                        [send("m", [r], "P", me("P", 1)), assign("r", add(r, 2))],
+                        guard=eq(r, 0),
+                    )
+                ],
+            )
+        ],
+    )
     it = Interpreter(m)
-    (step, _), = it.successors(it.initial())
+    ((step, _),) = it.successors(it.initial())
     (sent,) = step.sent
     assert sent.fields == (0,)  # the argument is evaluated when the send is reached
     assert sent.tag == (2,)  # ... the tag is the round after the whole edge
     assert it.declared_round(sent) == (0,)  # the model's claim differs from the truth
     # Round override: the tag follows the effective round.
     it2 = Interpreter(m, rounds={"P": (sub(lit(10), r), lit(True))})
-    (step2, _), = it2.successors(it2.initial())
+    ((step2, _),) = it2.successors(it2.initial())
     assert step2.sent[0].tag == (8, 1)
     assert it2.round_of(P0, (1,)) == (9, 1)
 
@@ -474,8 +621,9 @@ def test_range_violation_message_field_and_destination():
 
 def test_range_violation_broadcast_field():
     ty = IntType(0, 1)
-    m = _one_var_model(ty, [bcast("m", [add(st("x", ty), 1)], "P")],
-                       msgs=[message("m", [("f", ty)])])
+    m = _one_var_model(
+        ty, [bcast("m", [add(st("x", ty), 1)], "P")], msgs=[message("m", [("f", ty)])]
+    )
     assert len(_fires(m, (0,))) == 1
     assert _fires(m, (1,)) == []
 
@@ -511,8 +659,9 @@ def test_range_violation_map_and_record_and_set():
     rec_lit = RecordLit((("term", lit(1)), ("val", lit(2))), rty)
     assert _fires(_one_var_model(rty, [assign("x", rec_lit)])) == []
     sty = SetType(IntType(0, 2))
-    assert [x.post for x, _ in _fires(_one_var_model(sty, [assign("x", setlit(INT, lit(2)))]))] \
-        == [(frozenset({2}),)]
+    assert [x.post for x, _ in _fires(_one_var_model(sty, [assign("x", setlit(INT, lit(2)))]))] == [
+        (frozenset({2}),)
+    ]
     assert _fires(_one_var_model(sty, [assign("x", setlit(INT, lit(3)))])) == []
 
 
@@ -566,6 +715,7 @@ def test_prefix_and_arithmetic():
     assert _eval(call(Builtin.MIN, lit(4), lit(-2))) == -2
     assert _eval(call(Builtin.MAX, lit(4), lit(-2))) == 4
     from dsl.ir import Unary, UnOp
+
     assert _eval(Unary(UnOp.NEG, lit(3), INT)) == -3
     assert _eval(Unary(UnOp.NOT, lit(True), BOOL)) is False
 
@@ -608,13 +758,28 @@ def test_logic_sets_quantifiers_comprehensions():
 def test_let_if_scoping_and_params():
     ty = IntType(0, 9)
     x = st("x", ty)
-    body = [let("y", lit(1)),
-            if_(eq(par("p", IntType(0, 2)), 2),
-                [let("y", lit(5)), assign("x", letn("y"))],
-                [assign("x", add(letn("y"), par("p")))]),
-            assign("x", add(x, letn("y")))]  # outer y = 1 again after the branch
-    m = model("let", [], [role("P", 1, [var("x", ty)], (x,), [
-        action("go", body, params=(("p", IntType(0, 2)),), guard=eq(x, 0))])])
+    body = [
+        let("y", lit(1)),
+        if_(
+            eq(par("p", IntType(0, 2)), 2),
+            [let("y", lit(5)), assign("x", letn("y"))],
+            [assign("x", add(letn("y"), par("p")))],
+        ),
+        assign("x", add(x, letn("y"))),
+    ]  # outer y = 1 again after the branch
+    m = model(
+        "let",
+        [],
+        [
+            role(
+                "P",
+                1,
+                [var("x", ty)],
+                (x,),
+                [action("go", body, params=(("p", IntType(0, 2)),), guard=eq(x, 0))],
+            )
+        ],
+    )
     it = Interpreter(m)
     succ = it.successors(it.initial())
     assert [(s.params, s.post) for s, _ in succ] == [((0,), (2,)), ((1,), (3,)), ((2,), (6,))]
@@ -623,12 +788,26 @@ def test_let_if_scoping_and_params():
 def test_parameters_product_order_and_receive_params():
     ty = IntType(0, 1)
     x = st("x", ty)
-    m = model("prm", [message("m", [("f", ty)])], [role("P", 1, [var("x", ty), var("y", ty)],
-                                                        (x,), [
-        action("go", [assign("x", par("a")), assign("y", par("b"))],
-               params=(("a", ty), ("b", BoolType()))),
-        on("m", ("f",), "_", "P", [assign("y", par("c"))], params=(("c", ty),)),
-    ])])
+    m = model(
+        "prm",
+        [message("m", [("f", ty)])],
+        [
+            role(
+                "P",
+                1,
+                [var("x", ty), var("y", ty)],
+                (x,),
+                [
+                    action(
+                        "go",
+                        [assign("x", par("a")), assign("y", par("b"))],
+                        params=(("a", ty), ("b", BoolType())),
+                    ),
+                    on("m", ("f",), "_", "P", [assign("y", par("c"))], params=(("c", ty),)),
+                ],
+            )
+        ],
+    )
     it = Interpreter(m)
     s = with_msgs(it.initial(), Message("m", (1,), P0, P0, (0,)))
     got = [(x.edge, x.params) for x, _ in it.successors(s)]
@@ -655,8 +834,12 @@ def test_eval_exprs_and_observe():
     it2 = Interpreter(replace(m, roles=(role_,)))
     assert it2.observe(P0, (1, 2)) == (1,)
     assert it.declared_round(Message("Vote", (3, True), S0, S1, (3,))) == (3,)
-    assert Interpreter(paxos_model()).declared_round(
-        Message("promise", (1,), Proc("Acceptor", 0), Proc("Proposer", 0), (1, 0))) is None
+    assert (
+        Interpreter(paxos_model()).declared_round(
+            Message("promise", (1,), Proc("Acceptor", 0), Proc("Proposer", 0), (1, 0))
+        )
+        is None
+    )
 
 
 # ---------------------------------------------------------------------------- replay
@@ -680,7 +863,7 @@ def _random_trace(it, k, seed):
         assert t.in_flight() == +expected
         assert all(c > 0 for _, c in t.network)
         i = it.proc_index(step.proc)
-        assert t.locals[:i] + t.locals[i + 1:] == s.locals[:i] + s.locals[i + 1:]
+        assert t.locals[:i] + t.locals[i + 1 :] == s.locals[:i] + s.locals[i + 1 :]
         assert (step.pre, step.post) == (s.locals[i], t.locals[i])
         assert step.post != step.pre or step.sent  # never inert
         assert all(m.tag == it.round_of(step.proc, step.post) for m in step.sent)
@@ -689,8 +872,9 @@ def _random_trace(it, k, seed):
     return steps, s
 
 
-@pytest.mark.parametrize("factory", [lambda: ping_model(False, 3), lambda: ping_model(True),
-                                     paxos_model])
+@pytest.mark.parametrize(
+    "factory", [lambda: ping_model(False, 3), lambda: ping_model(True), paxos_model]
+)
 def test_replay_accepts_real_traces(factory):
     it = Interpreter(factory())
     for seed in range(5):
@@ -728,10 +912,12 @@ def test_replay_rejects_tampered_traces():
     assert "no edge" in bad(0, edge="nope")
     assert "no such process" in bad(0, proc=Proc("Proposer", 5))
     prep = Message("prepare", (1,), Proc("Proposer", 0), Proc("Acceptor", 0), (1, 1))
-    assert "not in flight" in bad(0, proc=Proc("Acceptor", 0), edge="prepare", consumed=prep,
-                                  pre=(0, 0), post=(1, 0), sent=())
-    assert "without a consumed message" in bad(0, proc=Proc("Acceptor", 0), edge="prepare",
-                                               pre=(0, 0), post=(1, 0), sent=())
+    assert "not in flight" in bad(
+        0, proc=Proc("Acceptor", 0), edge="prepare", consumed=prep, pre=(0, 0), post=(1, 0), sent=()
+    )
+    assert "without a consumed message" in bad(
+        0, proc=Proc("Acceptor", 0), edge="prepare", pre=(0, 0), post=(1, 0), sent=()
+    )
     assert "cannot consume" in bad(0, consumed=prep)
     assert "parameter" in bad(0, params=(1,))
     # Dropping the first step makes every later step wrong.

@@ -6,12 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_interp import P0, P1, S0, S1, _raft_state, _random_trace, raft_model, set_local, with_msgs
 
 from dsl.loader import load_model, load_text
-from verifier.semantics.interp import Interpreter
 from verifier.core.runtime import Message, Proc
-from test_interp import P0, P1, S0, S1, _raft_state, _random_trace, raft_model, set_local, with_msgs  # noqa: F401
-
+from verifier.semantics.interp import Interpreter
 
 # ---------------------------------------------------------------------------- through the parser
 # The same hand-computed cases on the example models and inline model text, through
@@ -39,18 +38,21 @@ def test_example_paxos_promise_quorum():
     prepare, promise_, accept_ = 0, 1, 2  # Phase members
     s = it.initial()
     # start(b = 1, v = 1)
-    (start, s), = [(x, t) for x, t in it.successors(s) if x.params == (1, 1)]
+    ((start, s),) = [(x, t) for x, t in it.successors(s) if x.params == (1, 1)]
     assert it.local_dict(prop, start.post)["bal"] == 1
     assert start.sent == tuple(Message("prepare", (1,), prop, a, (1, prepare)) for a in A)
     for a in A[:2]:
-        (step, s), = [(x, t) for x, t in it.successors(s) if x.proc == a]
+        ((step, s),) = [(x, t) for x, t in it.successors(s) if x.proc == a]
         assert step.post == (1, promise_, 0, 0)
         assert step.sent == (Message("promise", (1, 0, 0), a, prop, (1, promise_)),)
-    (p1, s), = [(x, t) for x, t in it.successors(s) if x.proc == prop and x.consumed is not None
-                and x.consumed.src == A[0]]
+    ((p1, s),) = [
+        (x, t)
+        for x, t in it.successors(s)
+        if x.proc == prop and x.consumed is not None and x.consumed.src == A[0]
+    ]
     d1 = it.local_dict(prop, p1.post)
     assert (d1["phase"], d1["promised"], p1.sent) == (promise_, frozenset({0}), ())
-    (p2, s), = [(x, t) for x, t in it.successors(s) if x.proc == prop and x.consumed is not None]
+    ((p2, s),) = [(x, t) for x, t in it.successors(s) if x.proc == prop and x.consumed is not None]
     d2 = it.local_dict(prop, p2.post)
     assert (d2["phase"], d2["promised"], d2["pval"]) == (accept_, frozenset({0, 1}), 1)
     assert p2.sent == tuple(Message("accept", (1, 1), prop, a, (1, accept_)) for a in A)
@@ -85,19 +87,22 @@ role Server[N] {
 """
 
 
-@pytest.mark.parametrize("case", [
-    # (S0's local state, request (t, llt, lli), expected post of S0, expected reply)
-    ((1, False, 0, (1,)), (2, 1, 1), (2, True, 1, (1,)), (2, True)),    # granted
-    ((2, False, 0, ()), (1, 0, 0), (2, False, 0, ()), (2, False)),      # stale term
-    ((2, False, 0, (2,)), (2, 1, 1), (2, False, 0, (2,)), (2, False)),  # stale log
-    ((2, True, 2, ()), (2, 0, 0), (2, True, 2, ()), (2, False)),        # voted for another
-])
+@pytest.mark.parametrize(
+    "case",
+    [
+        # (S0's local state, request (t, llt, lli), expected post of S0, expected reply)
+        ((1, False, 0, (1,)), (2, 1, 1), (2, True, 1, (1,)), (2, True)),  # granted
+        ((2, False, 0, ()), (1, 0, 0), (2, False, 0, ()), (2, False)),  # stale term
+        ((2, False, 0, (2,)), (2, 1, 1), (2, False, 0, (2,)), (2, False)),  # stale log
+        ((2, True, 2, ()), (2, 0, 0), (2, True, 2, ()), (2, False)),  # voted for another
+    ],
+)
 def test_raft_vote_parsed_and_hand_built_agree(case):
     local, req, post, reply = case
     rv = Message("RequestVote", req, S1, S0, (req[0],))
     for m in (load_text(RAFT_VOTE), raft_model()):
         it = Interpreter(m)
-        (step, _), = it.successors(_raft_state(it, {0: local}, rv))
+        ((step, _),) = it.successors(_raft_state(it, {0: local}, rv))
         assert step.post == post
         assert step.sent == (Message("Vote", reply, S0, S1, (reply[0],)),)
 

@@ -12,12 +12,17 @@ from __future__ import annotations
 
 import random
 
+from genmodels import protocols
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dsl.loader import load_text
-from genmodels import protocols
-from verifier.semantics.conditions import grouped_kappas, projections, reorder_by_kappa, step_violations
+from verifier.semantics.conditions import (
+    grouped_kappas,
+    projections,
+    reorder_by_kappa,
+    step_violations,
+)
 from verifier.semantics.interp import Interpreter
 
 MEETING: list[int] = []
@@ -33,8 +38,11 @@ def test_sorting_by_kappa_gives_an_equivalent_grouped_trace(text, seed, length):
     model = load_text(text)
     interp = Interpreter(model)
     trace = _walk(interp, random.Random(seed), length)
-    if any(v.condition in ("monotone", "receive")
-           for i, s in enumerate(trace.steps) for v in step_violations(interp, i, s)):
+    if any(
+        v.condition in ("monotone", "receive")
+        for i, s in enumerate(trace.steps)
+        for v in step_violations(interp, i, s)
+    ):
         return
     MEETING.append(len(trace))
     sorted_steps = reorder_by_kappa(interp, trace)
@@ -69,10 +77,14 @@ role P[N] {
     order = [("P[0]", "tick"), ("P[1]", "tick"), ("P[1]", "tick"), ("P[1]", "ping")]
     steps = []
     for who, edge in order:
-        step, state = next((s, t) for s, t in interp.successors(state)
-                           if str(s.proc) == who and s.edge == edge)
+        step, state = next(
+            (s, t) for s, t in interp.successors(state) if str(s.proc) == who and s.edge == edge
+        )
         steps.append(step)
     trace = interp.replay(steps)
-    assert any(v.condition == "receive"
-               for i, s in enumerate(trace.steps) for v in step_violations(interp, i, s))
+    assert any(
+        v.condition == "receive"
+        for i, s in enumerate(trace.steps)
+        for v in step_violations(interp, i, s)
+    )
     assert grouped_kappas(interp, trace.steps) is None

@@ -20,12 +20,12 @@ import pytest
 
 from dsl.loader import load_model
 from verifier.cli import main
-from verifier.semantics.conditions import reorder_by_kappa, trace_violations
-from verifier.output.explain import deliveries, inversions, reorder, sample_trace
-from verifier.semantics.interp import Interpreter
-from verifier.output.itf import itf_value
 from verifier.core.result import CheckOptions, Engine
+from verifier.output.explain import deliveries, inversions, reorder, sample_trace
+from verifier.output.itf import itf_value
 from verifier.output.terminal import make_console, use_color
+from verifier.semantics.conditions import reorder_by_kappa, trace_violations
+from verifier.semantics.interp import Interpreter
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -59,14 +59,33 @@ def normalize(text: str) -> str:
 
 GOLDEN_CASES = {
     "check_ping_stale": ["examples/ping_stale.cc", "--bound", "4", "--engine", "explicit"],
-    "check_ping_stale_full": ["check", "examples/ping_stale.cc", "--bound", "4",
-                              "--engine", "explicit", "--full"],
+    "check_ping_stale_full": [
+        "check",
+        "examples/ping_stale.cc",
+        "--bound",
+        "4",
+        "--engine",
+        "explicit",
+        "--full",
+    ],
     "check_ping_closed": ["examples/ping_closed.cc", "--bound", "4"],
-    "check_ping_echo": ["examples/ping_echo.cc", "--bound", "3", "--engine", "explicit",
-                        "--no-one-step"],
+    "check_ping_echo": [
+        "examples/ping_echo.cc",
+        "--bound",
+        "3",
+        "--engine",
+        "explicit",
+        "--no-one-step",
+    ],
     "explain_ping_closed": ["explain", "examples/ping_closed.cc", "--bound", "5"],
-    "explain_ping_stale": ["explain", "examples/ping_stale.cc", "--bound", "4",
-                           "--engine", "explicit"],
+    "explain_ping_stale": [
+        "explain",
+        "examples/ping_stale.cc",
+        "--bound",
+        "4",
+        "--engine",
+        "explicit",
+    ],
 }
 
 
@@ -86,8 +105,9 @@ def test_golden_text(name, capsys):
 
 
 def test_text_marks_rounds_and_the_offending_event(capsys):
-    _, out, _ = run_cli(capsys, "examples/ping_stale.cc", "--bound", "4", "--engine",
-                        "explicit", "-q")
+    _, out, _ = run_cli(
+        capsys, "examples/ping_stale.cc", "--bound", "4", "--engine", "explicit", "-q"
+    )
     assert "ping_stale: not closed" in out
     assert "(1) -> (2)" in out  # a round change
     assert "!! breaks 'receive'" in out
@@ -95,17 +115,25 @@ def test_text_marks_rounds_and_the_offending_event(capsys):
 
 
 def test_changed_variables_only_unless_full(capsys):
-    _, short, _ = run_cli(capsys, "examples/ping_stale.cc", "-k", "4", "--engine",
-                          "explicit", "-q")
-    _, full, _ = run_cli(capsys, "examples/ping_stale.cc", "-k", "4", "--engine",
-                         "explicit", "-q", "--full")
+    _, short, _ = run_cli(capsys, "examples/ping_stale.cc", "-k", "4", "--engine", "explicit", "-q")
+    _, full, _ = run_cli(
+        capsys, "examples/ping_stale.cc", "-k", "4", "--engine", "explicit", "-q", "--full"
+    )
     assert "c = 0" not in short and "c = 0" in full  # an unchanged variable
 
 
 def test_json_stays_one_object_with_exports(capsys, tmp_path):
-    code, out, err = run_cli(capsys, "examples/ping_stale.cc", "-k", "4", "--json",
-                             "--diagram", str(tmp_path / "d.svg"), "--itf",
-                             str(tmp_path / "t.json"))
+    code, out, err = run_cli(
+        capsys,
+        "examples/ping_stale.cc",
+        "-k",
+        "4",
+        "--json",
+        "--diagram",
+        str(tmp_path / "d.svg"),
+        "--itf",
+        str(tmp_path / "t.json"),
+    )
     assert code == 10
     data = json.loads(out)
     assert data["verdict"] == "not closed" and len(data["trace"]) == 4
@@ -124,8 +152,8 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch, capsys):
     assert not use_color(_Tty())
     assert make_console(_Tty()).color_system is None
     monkeypatch.delenv("NO_COLOR")
-    from verifier.output.terminal import banner, emit
     from verifier.engines.dispatch import run_check
+    from verifier.output.terminal import banner, emit
 
     model = load_model("examples/ping_stale.cc", {})
     result = run_check(model, CheckOptions(bound=4, engine=Engine.EXPLICIT))
@@ -139,13 +167,15 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch, capsys):
 
 # ---------------------------------------------------------------------------- reordering
 
+
 def _walk(interp, picks):
     """Drive the interpreter: each pick is (process, edge, received tag or None)."""
     state, steps = interp.initial(), []
     for proc, edge, tag in picks:
         for step, post in interp.successors(state):
             if (str(step.proc), step.edge) == (proc, edge) and (
-                    tag is None or step.consumed is not None and step.consumed.tag == (tag,)):
+                tag is None or (step.consumed is not None and step.consumed.tag == (tag,))
+            ):
                 steps.append(step)
                 state = post
                 break
@@ -156,18 +186,31 @@ def _walk(interp, picks):
 
 def test_deliveries_match_sends_and_receives():
     interp = Interpreter(load_model("examples/ping_stale.cc", {}))
-    trace = _walk(interp, [("P[1]", "tick", None), ("P[0]", "tick", None),
-                           ("P[0]", "tick", None), ("P[0]", "late", 1)])
+    trace = _walk(
+        interp,
+        [
+            ("P[1]", "tick", None),
+            ("P[0]", "tick", None),
+            ("P[0]", "tick", None),
+            ("P[0]", "late", 1),
+        ],
+    )
     ds = deliveries(interp, trace.steps)
-    assert [(d.number, d.send, d.recv) for d in ds] == [(1, 0, 3), (2, 1, None),
-                                                         (3, 2, None)]
+    assert [(d.number, d.send, d.recv) for d in ds] == [(1, 0, 3), (2, 1, None), (3, 2, None)]
     assert ds[0].crosses and not ds[0].backwards and ds[1].in_flight
 
 
 def test_reordering_of_a_counterexample_replays_but_is_not_grouped():
     interp = Interpreter(load_model("examples/ping_stale.cc", {}))
-    trace = _walk(interp, [("P[1]", "tick", None), ("P[0]", "tick", None),
-                           ("P[0]", "tick", None), ("P[0]", "late", 1)])
+    trace = _walk(
+        interp,
+        [
+            ("P[1]", "tick", None),
+            ("P[0]", "tick", None),
+            ("P[0]", "tick", None),
+            ("P[0]", "late", 1),
+        ],
+    )
     r = reorder(interp, trace)
     assert r.steps == reorder_by_kappa(interp, trace)
     assert r.valid and r.equivalent and not r.grouped and r.misfits == (3,)
@@ -176,9 +219,16 @@ def test_reordering_of_a_counterexample_replays_but_is_not_grouped():
 
 def test_reordering_that_does_not_replay_reports_the_prefix():
     interp = Interpreter(load_model("examples/ping_stale.cc", {"MAXR": 3, "N": 2}))
-    trace = _walk(interp, [("P[1]", "tick", None), ("P[0]", "tick", None),
-                           ("P[0]", "tick", None), ("P[0]", "tick", None),
-                           ("P[0]", "late", 1)])
+    trace = _walk(
+        interp,
+        [
+            ("P[1]", "tick", None),
+            ("P[0]", "tick", None),
+            ("P[0]", "tick", None),
+            ("P[0]", "tick", None),
+            ("P[0]", "late", 1),
+        ],
+    )
     r = reorder(interp, trace)
     # The late receive (kappa (1)) moves before P[0]'s tick from (2) to (3): its recorded
     # pre-state no longer matches, so only the events before it replay.
@@ -200,6 +250,7 @@ def test_sample_trace_of_a_closed_protocol_is_worth_reordering():
 
 # ---------------------------------------------------------------------------- ITF
 
+
 def _validate_itf(doc: dict) -> None:
     jsonschema.Draft202012Validator.check_schema(SCHEMA)
     jsonschema.Draft202012Validator(SCHEMA).validate(doc)
@@ -210,8 +261,17 @@ def _validate_itf(doc: dict) -> None:
 
 def test_itf_of_a_counterexample_validates_and_matches_the_trace(capsys, tmp_path):
     path = tmp_path / "cex.itf.json"
-    code, out, _ = run_cli(capsys, "examples/ping_stale.cc", "-k", "4", "--engine",
-                           "explicit", "--json", "--itf", str(path))
+    code, out, _ = run_cli(
+        capsys,
+        "examples/ping_stale.cc",
+        "-k",
+        "4",
+        "--engine",
+        "explicit",
+        "--json",
+        "--itf",
+        str(path),
+    )
     assert code == 10
     trace = json.loads(out)["trace"]
     doc = json.loads(path.read_text())
@@ -225,8 +285,7 @@ def test_itf_of_a_counterexample_validates_and_matches_the_trace(capsys, tmp_pat
         assert state["event"]["edge"] == event["edge"]
         for var, value in event["changed"].items():
             assert [event["process"], value] in state[f"P.{var}"]["#map"]
-        assert state["round"]["#map"][int(event["process"][2])][1] == {
-            "#tup": event["round_after"]}
+        assert state["round"]["#map"][int(event["process"][2])][1] == {"#tup": event["round_after"]}
     assert states[-1]["event"]["violations"][0].startswith("receive:")
     assert states[-1]["event"]["received"]["tag"] == "Some"
     # Messages in flight at the end: every send not received.
@@ -237,8 +296,9 @@ def test_itf_of_a_counterexample_validates_and_matches_the_trace(capsys, tmp_pat
 
 def test_itf_of_a_closed_protocol_is_a_sample_trace(capsys, tmp_path):
     path = tmp_path / "sample.itf.json"
-    code, _, _ = run_cli(capsys, "check", "examples/ping_closed.cc", "-k", "5", "-q",
-                         "--itf", str(path))
+    code, _, _ = run_cli(
+        capsys, "check", "examples/ping_closed.cc", "-k", "5", "-q", "--itf", str(path)
+    )
     assert code == 0
     doc = json.loads(path.read_text())
     _validate_itf(doc)
@@ -246,37 +306,40 @@ def test_itf_of_a_closed_protocol_is_a_sample_trace(capsys, tmp_path):
 
 
 def test_itf_values_of_every_type():
-    from dsl.ir import (BoolType, EnumType, IntType, MapType, ProcType, RecordType,
-                        SeqType, SetType)
+    from dsl.ir import BoolType, EnumType, IntType, MapType, ProcType, RecordType, SeqType, SetType
 
     rec = RecordType("Entry", (("term", IntType(0, 3)), ("ok", BoolType())))
     assert itf_value(rec, (2, True)) == {"term": 2, "ok": True}
-    assert itf_value(SetType(ProcType("P", 3)), frozenset({2, 0})) == {"#set": ["P[0]",
-                                                                                "P[2]"]}
+    assert itf_value(SetType(ProcType("P", 3)), frozenset({2, 0})) == {"#set": ["P[0]", "P[2]"]}
     assert itf_value(MapType(BoolType(), EnumType("C", ("red", "blue"))), (1, 0)) == {
-        "#map": [[False, "blue"], [True, "red"]]}
+        "#map": [[False, "blue"], [True, "red"]]
+    }
     assert itf_value(SeqType(IntType(0, 9), 3), (4, 5)) == [4, 5]
     assert itf_value(IntType(0, 2**60), 2**60) == {"#bigint": str(2**60)}
     doc = {"vars": ["x"], "states": [{"#meta": {"index": 0}, "x": itf_value(rec, (2, True))}]}
     _validate_itf(doc)
 
 
-@pytest.mark.parametrize("bad", [
-    {"states": []},  # no vars
-    {"vars": ["x"], "states": [{"x": {"#set": 1}}]},
-    {"vars": ["x"], "states": [{"x": {"#map": [[1, 2, 3]]}}]},
-    {"vars": ["x"], "states": [{"x": {"#bigint": "12a"}}]},
-    {"vars": ["x"], "states": [{"x": 1.5}]},
-    {"vars": ["x"], "states": [{"x": {"#tup": [], "extra": 1}}]},
-    {"vars": ["x"], "states": [{"x": {"#weird": 1}}]},
-    {"vars": ["x"], "states": [{"x": 2**60}]},  # must be a #bigint
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"states": []},  # no vars
+        {"vars": ["x"], "states": [{"x": {"#set": 1}}]},
+        {"vars": ["x"], "states": [{"x": {"#map": [[1, 2, 3]]}}]},
+        {"vars": ["x"], "states": [{"x": {"#bigint": "12a"}}]},
+        {"vars": ["x"], "states": [{"x": 1.5}]},
+        {"vars": ["x"], "states": [{"x": {"#tup": [], "extra": 1}}]},
+        {"vars": ["x"], "states": [{"x": {"#weird": 1}}]},
+        {"vars": ["x"], "states": [{"x": 2**60}]},  # must be a #bigint
+    ],
+)
 def test_the_itf_schema_rejects_malformed_traces(bad):
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft202012Validator(SCHEMA).validate(bad)
 
 
 # ---------------------------------------------------------------------------- SMT-LIB
+
 
 def _z3_answer(path: Path) -> str:
     import z3
@@ -346,6 +409,7 @@ def test_smt2_dumps_of_a_closed_check_agree(capsys, tmp_path):
 
 # ---------------------------------------------------------------------------- diagrams
 
+
 def _ids(svg: Path) -> list[str]:
     return [el.get("id") for el in ET.parse(svg).iter() if el.get("id")]
 
@@ -356,8 +420,17 @@ def _count(ids: list[str], prefix: str) -> int:
 
 def test_diagram_of_a_counterexample_has_lanes_and_arrows(capsys, tmp_path):
     svg = tmp_path / "cex.svg"
-    code, out, err = run_cli(capsys, "examples/ping_stale.cc", "-k", "4", "--engine",
-                             "explicit", "--json", "--diagram", str(svg))
+    code, out, err = run_cli(
+        capsys,
+        "examples/ping_stale.cc",
+        "-k",
+        "4",
+        "--engine",
+        "explicit",
+        "--json",
+        "--diagram",
+        str(svg),
+    )
     assert code == 10 and "diagram written" in err
     trace = json.loads(out)["trace"]
     ids = _ids(svg)
@@ -365,23 +438,29 @@ def test_diagram_of_a_counterexample_has_lanes_and_arrows(capsys, tmp_path):
     received = sum(1 for e in trace if e["received"])
     for panel in ("trace", "grouped"):
         assert sorted(i for i in ids if i.startswith(f"{panel}-lane-")) == [
-            f"{panel}-lane-P[0]", f"{panel}-lane-P[1]"]
+            f"{panel}-lane-P[0]",
+            f"{panel}-lane-P[1]",
+        ]
         assert _count(ids, f"{panel}-event-") == len(trace)
         assert _count(ids, f"{panel}-msg-") == received
         assert _count(ids, f"{panel}-inflight-") == sent - received
     assert _count(ids, "grouped-group-") == 2  # kappa (0) and (1)
     # The stale receive is drawn red, as is the message it receives.
     root = ET.parse(svg).getroot()
-    red = {el.get("id") for el in root.iter() if el.get("id")
-           and "#c62828" in ET.tostring(el, encoding="unicode")}
+    red = {
+        el.get("id")
+        for el in root.iter()
+        if el.get("id") and "#c62828" in ET.tostring(el, encoding="unicode")
+    }
     assert "trace-event-4" in red and "trace-event-1" not in red
     assert any(i.startswith("trace-msg-") for i in red)
 
 
 def test_diagram_of_a_closed_protocol_shows_a_sample_and_its_reordering(capsys, tmp_path):
     svg = tmp_path / "sample.svg"
-    code, _, _ = run_cli(capsys, "explain", "examples/ping_closed.cc", "-k", "5", "-q",
-                         "--diagram", str(svg))
+    code, _, _ = run_cli(
+        capsys, "explain", "examples/ping_closed.cc", "-k", "5", "-q", "--diagram", str(svg)
+    )
     assert code == 0
     ids = _ids(svg)
     interp = Interpreter(load_model("examples/ping_closed.cc", {}))
@@ -395,11 +474,11 @@ def test_diagram_of_a_closed_protocol_shows_a_sample_and_its_reordering(capsys, 
 
 def test_diagram_as_png_and_bad_suffix(capsys, tmp_path):
     png = tmp_path / "d.png"
-    code, _, _ = run_cli(capsys, "examples/ping_stale.cc", "-k", "4", "-q", "--diagram",
-                         str(png))
+    code, _, _ = run_cli(capsys, "examples/ping_stale.cc", "-k", "4", "-q", "--diagram", str(png))
     assert code == 10 and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    code, _, err = run_cli(capsys, "examples/ping_stale.cc", "-k", "4", "-q",
-                           "--diagram", str(tmp_path / "d.pdf"))
+    code, _, err = run_cli(
+        capsys, "examples/ping_stale.cc", "-k", "4", "-q", "--diagram", str(tmp_path / "d.pdf")
+    )
     assert code == 2 and ".svg or .png" in err
 
 
@@ -407,11 +486,19 @@ def test_matplotlib_is_imported_only_for_diagrams():
     import subprocess
     import sys
 
-    code = ("import sys; from verifier.cli import main; "
-            "rc = main(['examples/ping_stale.cc', '-k', '4', '-q', '--engine', 'explicit']); "
-            "print(rc, 'matplotlib' in sys.modules)")
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                       cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    code = (
+        "import sys; from verifier.cli import main; "
+        "rc = main(['examples/ping_stale.cc', '-k', '4', '-q', '--engine', 'explicit']); "
+        "print(rc, 'matplotlib' in sys.modules)"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+    )
     assert r.stdout.strip().splitlines()[-1] == "10 False", r.stderr
 
 
@@ -420,8 +507,14 @@ def test_unknown_verdict_is_shown_with_its_reason():
     from verifier.output.terminal import emit, result_view
 
     interp = Interpreter(load_model("examples/ping_stale.cc", {}))
-    result = CheckResult(Verdict.UNKNOWN, 4, 4, Engine.SMT, "z3",
-                         reason="time limit reached during the suspicious query at depth 3")
+    result = CheckResult(
+        Verdict.UNKNOWN,
+        4,
+        4,
+        Engine.SMT,
+        "z3",
+        reason="time limit reached during the suspicious query at depth 3",
+    )
     out = io.StringIO()
     emit(make_console(out), result_view(interp, result))
     text = out.getvalue()
@@ -431,8 +524,10 @@ def test_unknown_verdict_is_shown_with_its_reason():
     assert "\x1b[1;33munknown" in tty.getvalue()  # yellow on a terminal
 
 
-@pytest.mark.parametrize("verdict, sgr", [("CLOSED_ALL", "32"), ("CLOSED_BOUNDED", "32"),
-                                          ("NOT_CLOSED", "31"), ("UNKNOWN", "33")])
+@pytest.mark.parametrize(
+    "verdict, sgr",
+    [("CLOSED_ALL", "32"), ("CLOSED_BOUNDED", "32"), ("NOT_CLOSED", "31"), ("UNKNOWN", "33")],
+)
 def test_banner_colours(verdict, sgr):
     from verifier.core.result import CheckResult, Verdict
     from verifier.output.terminal import banner, emit, verdict_text
@@ -454,13 +549,15 @@ def test_a_legal_jump_is_not_marked_as_crossing_but_a_stale_receive_is():
         interp = Interpreter(load_model(str(ROOT / "examples" / name)))
         state, steps = interp.initial(), []
         for who, edge in order:
-            step, state = next((s, t) for s, t in interp.successors(state)
-                               if str(s.proc) == who and s.edge == edge)
+            step, state = next(
+                (s, t) for s, t in interp.successors(state) if str(s.proc) == who and s.edge == edge
+            )
             steps.append(step)
         return [d.crosses for d in deliveries(interp, tuple(steps)) if d.recv is not None]
 
     jump = load_model(str(ROOT / "examples" / "ping_jump.cc")).role("P")
     jump_edge = next(e.name for e in jump.edges if e.kind.value == "on" and "jump" in e.name)
     assert run("ping_jump.cc", [("P[0]", "tick"), ("P[1]", jump_edge)]) == [False]
-    assert run("ping_stale.cc", [("P[1]", "tick"), ("P[1]", "tick"), ("P[0]", "tick"),
-                                 ("P[1]", "late")]) == [True]
+    assert run(
+        "ping_stale.cc", [("P[1]", "tick"), ("P[1]", "tick"), ("P[0]", "tick"), ("P[1]", "late")]
+    ) == [True]

@@ -28,11 +28,11 @@ from pysmt.environment import Environment
 
 from dsl.ir import RecordType, SeqType, SetType, domain
 from dsl.loader import load_text
-from verifier.engines.smtcheck import smt_check
-from verifier.smt.encode import OneStepEncoding, TraceEncoding
-from verifier.engines.explicit import Budget, explicit_check, grouped_projections
-from verifier.semantics.interp import Interpreter
 from verifier.core.result import CheckOptions, Engine, Verdict
+from verifier.engines.explicit import Budget, explicit_check, grouped_projections
+from verifier.engines.smtcheck import smt_check
+from verifier.semantics.interp import Interpreter
+from verifier.smt.encode import OneStepEncoding, TraceEncoding
 from verifier.smt.solver import make_solver
 
 # ------------------------------------------------------------------ brute force
@@ -71,8 +71,7 @@ def brute_projections(interp: Interpreter, trace) -> tuple:
 def _box(values: list[tuple]) -> list[tuple]:
     """Every tuple with components within one of the values' component ranges."""
     n = len(values[0])
-    ranges = [range(min(v[c] for v in values) - 1, max(v[c] for v in values) + 2)
-              for c in range(n)]
+    ranges = [range(min(v[c] for v in values) - 1, max(v[c] for v in values) + 2) for c in range(n)]
     return sorted(itertools.product(*ranges))
 
 
@@ -109,15 +108,17 @@ def brute_grouped(interp: Interpreter, trace) -> bool:
 
 
 def brute_grouped_set(interp: Interpreter, kprime: int) -> set:
-    return {brute_projections(interp, t) for t in all_traces(interp, kprime)
-            if brute_grouped(interp, t)}
+    return {
+        brute_projections(interp, t) for t in all_traces(interp, kprime) if brute_grouped(interp, t)
+    }
 
 
 def brute_verdict(interp: Interpreter, bound: int, kprime: int) -> int | None:
     """The length of a shortest counterexample, or None when closed up to ``bound``."""
     grouped = brute_grouped_set(interp, kprime)
-    lengths = [len(t) for t in all_traces(interp, bound)
-               if brute_projections(interp, t) not in grouped]
+    lengths = [
+        len(t) for t in all_traces(interp, bound) if brute_projections(interp, t) not in grouped
+    ]
     return min(lengths, default=None)
 
 
@@ -167,11 +168,14 @@ def rich_protocols(draw) -> str:
     sflip = ""
     if sty:
         sflip = draw(st.sampled_from(["", f"; s := {slo}", f"; s := {shi}"]))
-    lines.append(f"  action adv when r < {hi} {{ r := r + 1{sflip}; c := 0; "
-                 f"broadcast M({args}) to {targets} }}")
+    lines.append(
+        f"  action adv when r < {hi} {{ r := r + 1{sflip}; c := 0; "
+        f"broadcast M({args}) to {targets} }}"
+    )
     if sty and draw(st.booleans()):
-        lines.append(f"  action phase when s = {slo} {{ s := {shi}; "
-                     f"broadcast M({args}) to {targets} }}")
+        lines.append(
+            f"  action phase when s = {slo} {{ s := {shi}; broadcast M({args}) to {targets} }}"
+        )
     if draw(st.booleans()):
         lines.append("  action cnt when c < 2 { c := c + 1 }")
     for msg in ("M", "N"):
@@ -193,8 +197,10 @@ def rich_protocols(draw) -> str:
             if not body:
                 body.append("skip")
             frm = "q: P" if two_roles else "q"
-            lines.append(f"  on {msg}({binds}) from {frm} as {msg.lower()}{j} when {guard} "
-                         f"{{ {'; '.join(body)} }}")
+            lines.append(
+                f"  on {msg}({binds}) from {frm} as {msg.lower()}{j} when {guard} "
+                f"{{ {'; '.join(body)} }}"
+            )
     lines.append("}")
     if two_roles:
         # a role whose round is constant or follows what it hears, receiving P's messages
@@ -212,8 +218,11 @@ def rich_protocols(draw) -> str:
         body = draw(st.sampled_from(["c := c + 1", "r := v; c := c + 1", "r := v"]))
         guard = _cmp(draw, ["v"], ["r", str(lo + 1)])
         reply = draw(st.booleans())
-        lines.append(f"  on M({binds}) from q: P when {guard} {{ {body}"
-                     + (f"; send N({binds}) to q" if reply else "") + " }")
+        lines.append(
+            f"  on M({binds}) from q: P when {guard} {{ {body}"
+            + (f"; send N({binds}) to q" if reply else "")
+            + " }"
+        )
         lines.append("}")
         # P must be able to receive N from Q if Q replies: add an edge when missing
         text = "\n".join(lines)
@@ -230,12 +239,10 @@ def _values(ty) -> list:
     """Every value of a small type (scalars, sets and sequences of scalars, records)."""
     if isinstance(ty, SetType):
         dom = list(domain(ty.elem))
-        return [frozenset(c) for n in range(len(dom) + 1)
-                for c in itertools.combinations(dom, n)]
+        return [frozenset(c) for n in range(len(dom) + 1) for c in itertools.combinations(dom, n)]
     if isinstance(ty, SeqType):
         elems = _values(ty.elem)
-        return [tuple(c) for n in range(ty.max_len + 1)
-                for c in itertools.product(elems, repeat=n)]
+        return [tuple(c) for n in range(ty.max_len + 1) for c in itertools.product(elems, repeat=n)]
     if isinstance(ty, RecordType):
         return list(itertools.product(*(_values(t) for _, t in ty.fields)))
     return list(domain(ty))
@@ -248,20 +255,25 @@ def brute_one_step(model, tags: str) -> bool:
     state of the sender's role ("image") or any round in the box of the sender's round
     components' value ranges ("box")."""
     interp = Interpreter(model)
-    locals_ = {r.name: list(itertools.product(*(_values(v.ty) for v in r.vars)))
-               for r in model.roles}
+    locals_ = {
+        r.name: list(itertools.product(*(_values(v.ty) for v in r.vars))) for r in model.roles
+    }
     images = {}
     for r in model.roles:
-        img = {interp.round_of(p, loc) for p in interp.procs if p.role == r.name
-               for loc in locals_[r.name]}
+        img = {
+            interp.round_of(p, loc)
+            for p in interp.procs
+            if p.role == r.name
+            for loc in locals_[r.name]
+        }
         images[r.name] = img
         if tags == "box":  # the box spanned by the image, no margin
             n = len(next(iter(img)))
-            ranges = [range(min(t[c] for t in img), max(t[c] for t in img) + 1)
-                      for c in range(n)]
+            ranges = [range(min(t[c] for t in img), max(t[c] for t in img) + 1) for c in range(n)]
             images[r.name] = set(itertools.product(*ranges))
-    from verifier.semantics.conditions import step_violations
     from verifier.core.runtime import Message, Step
+    from verifier.semantics.conditions import step_violations
+
     for pi, p in enumerate(interp.procs):
         crole = interp._proc_roles[pi]
         for pre in locals_[p.role]:
@@ -275,8 +287,9 @@ def brute_one_step(model, tags: str) -> bool:
                         for src in (q for q in interp.procs if q.role == srole):
                             probe = Message(decl.name, tuple(fields), src, p, ())
                             declared = interp.declared_round(probe)
-                            for tag in ([declared] if declared is not None
-                                        else sorted(images[srole])):
+                            for tag in (
+                                [declared] if declared is not None else sorted(images[srole])
+                            ):
                                 msgs.append(Message(decl.name, tuple(fields), src, p, tag))
                 for m in msgs:
                     for params in ce.valuations:
@@ -397,8 +410,14 @@ role P[2] {
 }
 """
 
-HAND = {"phases": PHASES, "const": CONST, "boolneg": BOOLNEG, "observe": OBSERVE, "seq": SEQ,
-        "divmod": DIVMOD}
+HAND = {
+    "phases": PHASES,
+    "const": CONST,
+    "boolneg": BOOLNEG,
+    "observe": OBSERVE,
+    "seq": SEQ,
+    "divmod": DIVMOD,
+}
 
 
 def _length(result) -> int | None:
@@ -411,10 +430,13 @@ def assert_engines_match_definition(text: str, bound: int, kprime: int) -> int |
     interp = Interpreter(model)
     want = brute_verdict(interp, bound, kprime)
     for one_step in (False, True):
-        ex = explicit_check(model, CheckOptions(bound=bound, witness_bound=kprime,
-                                                engine=Engine.EXPLICIT, one_step=one_step))
-        sm = smt_check(model, CheckOptions(bound=bound, witness_bound=kprime,
-                                           one_step=one_step))
+        ex = explicit_check(
+            model,
+            CheckOptions(
+                bound=bound, witness_bound=kprime, engine=Engine.EXPLICIT, one_step=one_step
+            ),
+        )
+        sm = smt_check(model, CheckOptions(bound=bound, witness_bound=kprime, one_step=one_step))
         got = (_length(ex), _length(sm))
         assert got == (want, want), (text, bound, kprime, one_step, want, got)
     return want
@@ -424,12 +446,13 @@ SMALL = {"seq"}  # branching too wide for brute force at 4 events in a fast test
 
 
 def _bounded(params):
-    return [pytest.param(*p, marks=[pytest.mark.slow]) if p[0] in SMALL and max(p[1:]) > 3
-            else p for p in params]
+    return [
+        pytest.param(*p, marks=[pytest.mark.slow]) if p[0] in SMALL and max(p[1:]) > 3 else p
+        for p in params
+    ]
 
 
-@pytest.mark.parametrize("name,kprime", _bounded(
-    [(n, k) for n in sorted(HAND) for k in (2, 3, 4)]))
+@pytest.mark.parametrize("name,kprime", _bounded([(n, k) for n in sorted(HAND) for k in (2, 3, 4)]))
 def test_explicit_grouped_search_is_the_definition(name, kprime):
     """Question 1: the least-kappa search yields exactly the projections of the traces
     that the literal definition calls round-grouped."""
@@ -438,8 +461,10 @@ def test_explicit_grouped_search_is_the_definition(name, kprime):
     assert grouped_projections(interp, kprime, budget) == brute_grouped_set(interp, kprime)
 
 
-@pytest.mark.parametrize("name,bound,kprime", _bounded(
-    [(n, k, kp) for n in sorted(HAND) for k, kp in ((3, 3), (3, 4), (4, 4))]))
+@pytest.mark.parametrize(
+    "name,bound,kprime",
+    _bounded([(n, k, kp) for n in sorted(HAND) for k, kp in ((3, 3), (3, 4), (4, 4))]),
+)
 def test_engines_match_the_definition_on_hand_protocols(name, bound, kprime):
     assert_engines_match_definition(HAND[name], bound, kprime)
 
@@ -447,8 +472,12 @@ def test_engines_match_the_definition_on_hand_protocols(name, bound, kprime):
 def test_hand_protocols_are_not_all_trivial():
     """Some hand protocols are closed at bound 4 and some are not, else the comparison
     above would say little."""
-    verdicts = {name: brute_verdict(Interpreter(load_text(t)), 3 if name in SMALL else 4,
-                                    3 if name in SMALL else 4) for name, t in HAND.items()}
+    verdicts = {
+        name: brute_verdict(
+            Interpreter(load_text(t)), 3 if name in SMALL else 4, 3 if name in SMALL else 4
+        )
+        for name, t in HAND.items()
+    }
     assert verdicts["observe"] is None
     assert all(verdicts[n] is not None for n in ("phases", "const", "boolneg", "seq", "divmod"))
 
@@ -456,8 +485,13 @@ def test_hand_protocols_are_not_all_trivial():
 SEEN_RICH: list[int | None] = []
 
 
-@settings(max_examples=25, deadline=None, database=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=25,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(rich_protocols(), st.sampled_from([3, 2]), st.integers(0, 1))
 def test_engines_match_the_definition_on_generated_protocols(text, bound, extra):
     SEEN_RICH.append(assert_engines_match_definition(text, bound, bound + extra))
@@ -469,15 +503,20 @@ def test_generated_rich_protocols_cover_both_verdicts():
 
 
 @pytest.mark.slow
-@settings(max_examples=300, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=300,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(rich_protocols(), st.integers(2, 3), st.integers(0, 1))
 def test_engines_match_the_definition_on_many_generated_protocols(text, bound, extra):
     model = load_text(text)
     interp = Interpreter(model)
     kprime = bound + extra
-    assert (grouped_projections(interp, kprime, Budget(CheckOptions(bound=kprime), 0.0))
-            == brute_grouped_set(interp, kprime))
+    assert grouped_projections(
+        interp, kprime, Budget(CheckOptions(bound=kprime), 0.0)
+    ) == brute_grouped_set(interp, kprime)
     assert_engines_match_definition(text, bound, kprime)
 
 
@@ -497,7 +536,7 @@ def assert_projection_queries_match(text: str, k: int) -> None:
     probes = {brute_projections(interp, t) for t in traces}
     for projs in sorted(reach, key=repr)[:4]:
         for i, seq in enumerate(projs):
-            probes.add(projs[:i] + ((seq[0],) + seq,) + projs[i + 1:])
+            probes.add(projs[:i] + ((seq[0],) + seq,) + projs[i + 1 :])
     env = Environment()
     plain = TraceEncoding(model, env, k, prefix="p")
     wit = TraceEncoding(model, env, k, grouped=True, prefix="g")
@@ -535,21 +574,35 @@ role P[2] {
 def _steps(interp: Interpreter, plan: list[tuple[str, str, tuple]]):
     state, steps = interp.initial(), []
     for who, edge, params in plan:
-        step, state = next((s, t) for s, t in interp.successors(state)
-                           if str(s.proc) == who and s.edge == edge and s.params == params)
+        step, state = next(
+            (s, t)
+            for s, t in interp.successors(state)
+            if str(s.proc) == who and s.edge == edge and s.params == params
+        )
         steps.append(step)
     return tuple(interp.replay(steps).steps)
 
 
-@pytest.mark.parametrize("plan,can_be_useless,can_be_useful", [
-    # the copy of `again` is never received: always deletable
-    ([("P[0]", "first", (1,)), ("P[0]", "again", (1,))], True, False),
-    # one copy received: deletable iff the receive is matched with first's copy
-    ([("P[0]", "first", (1,)), ("P[0]", "again", (1,)), ("P[1]", "note", ())], True, True),
-    # both copies received: `again`'s copy is consumed whatever the matching
-    ([("P[0]", "first", (1,)), ("P[0]", "again", (1,)), ("P[1]", "note", ()),
-      ("P[1]", "note", ())], False, True),
-])
+@pytest.mark.parametrize(
+    "plan,can_be_useless,can_be_useful",
+    [
+        # the copy of `again` is never received: always deletable
+        ([("P[0]", "first", (1,)), ("P[0]", "again", (1,))], True, False),
+        # one copy received: deletable iff the receive is matched with first's copy
+        ([("P[0]", "first", (1,)), ("P[0]", "again", (1,)), ("P[1]", "note", ())], True, True),
+        # both copies received: `again`'s copy is consumed whatever the matching
+        (
+            [
+                ("P[0]", "first", (1,)),
+                ("P[0]", "again", (1,)),
+                ("P[1]", "note", ()),
+                ("P[1]", "note", ()),
+            ],
+            False,
+            True,
+        ),
+    ],
+)
 def test_useless_means_no_later_receive_of_its_copies(plan, can_be_useless, can_be_useful):
     model = load_text(DUP)
     interp = Interpreter(model)
@@ -568,6 +621,7 @@ def test_pruning_keeps_a_counterexample_needing_duplicate_copies():
     one sent by an event that changes nothing (the late receive).  The pruned SMT search
     must still find it at 6 and nothing shorter, as the definition says (brute force)."""
     from pathlib import Path
+
     text = (Path(__file__).resolve().parent.parent / "examples" / "ping_echo.cc").read_text()
     model = load_text(text)
     assert brute_verdict(Interpreter(model), 6, 6) == 6
@@ -585,7 +639,11 @@ def test_one_step_query_between_exact_image_and_box(name):
     role), and only when brute force with tags anywhere in the box of the sender's round
     ranges does (the span over-approximation)."""
     model = load_text(HAND.get(name) or CLOSED_TWO_ROLES)
-    img, box, smt = brute_one_step(model, "image"), brute_one_step(model, "box"), smt_one_step(model)
+    img, box, smt = (
+        brute_one_step(model, "image"),
+        brute_one_step(model, "box"),
+        smt_one_step(model),
+    )
     assert (not img or smt) and (not smt or box), (img, smt, box)
     if name == "closed":
         assert not smt
@@ -613,8 +671,11 @@ role R[1] {
 
 # The same without the declared round of `go`, and a receiver whose round type (0..1) is
 # narrower than the sender's (0..3).
-NARROW = (CLOSED_TWO_ROLES.replace("message go(m: 0..3) round (m)", "message go(m: 0..3)")
-          .replace("var y: 0..3 = 0", "var y: 0..1 = 0").replace("y := m;", "y := min(m, 1);"))
+NARROW = (
+    CLOSED_TWO_ROLES.replace("message go(m: 0..3) round (m)", "message go(m: 0..3)")
+    .replace("var y: 0..3 = 0", "var y: 0..1 = 0")
+    .replace("y := m;", "y := min(m, 1);")
+)
 
 
 def test_one_step_undeclared_tag_uses_the_sender_roles_range():
@@ -643,6 +704,7 @@ def test_witness_bound_below_the_bound_is_refused():
     from pathlib import Path
 
     from dsl.errors import UsageError
+
     text = (Path(__file__).resolve().parent.parent / "examples" / "ping_closed.cc").read_text()
     assert brute_verdict(Interpreter(load_text(text)), 3, 2) == 3
     with pytest.raises(UsageError):

@@ -13,15 +13,19 @@ import pytest
 
 from dsl.loader import load_model
 from verifier import cli
-from verifier.semantics.interp import Interpreter
 from verifier.core.result import Engine
-from verifier.synth.survey import answers, run_survey, survey_json, survey_markdown
-from verifier.synth.pipeline import Status, SynthOptions, plan, synthesize
+from verifier.output.synth_report import format_report, report_json
+from verifier.semantics.interp import Interpreter
 from verifier.synth.attrs import (
-    Mono, OneStepMonotone, SmtAttrAnalyzer, explicit_attr_facts, role_attributes,
+    Mono,
+    OneStepMonotone,
+    SmtAttrAnalyzer,
+    explicit_attr_facts,
+    role_attributes,
 )
 from verifier.synth.confirm import confirm_counterexample
-from verifier.output.synth_report import format_report, report_json
+from verifier.synth.pipeline import Status, SynthOptions, plan, synthesize
+from verifier.synth.survey import answers, run_survey, survey_json, survey_markdown
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -87,8 +91,11 @@ def test_paxos_closed_attribute_found_without_the_declared_round():
     r = row(rep, "Proposer: bal; Acceptor: bal")
     assert not r.candidate.declared and "auto" in r.candidate.sources
     assert r.status.closed and r.nontrivial_monotone and r.granularity >= 2
-    found = [x for x in rep.rows if x.status.closed and x.nontrivial_monotone
-             and not x.candidate.declared]
+    found = [
+        x
+        for x in rep.rows
+        if x.status.closed and x.nontrivial_monotone and not x.candidate.declared
+    ]
     assert found
     # the non-monotone ones are rejected without a check, with a replayed witness
     phase = row(rep, "Proposer: phase; Acceptor: *")
@@ -122,8 +129,9 @@ def test_no_commit_index_but_the_epoch_works():
     assert "epoch" in [r.candidate.text for r in a.closed]
 
 
-@pytest.mark.parametrize("name,bound", [("raft", 4), ("paxos", 3), ("ping_echo", 4),
-                                        ("epoch_no_commit", 4)])
+@pytest.mark.parametrize(
+    "name,bound", [("raft", 4), ("paxos", 3), ("ping_echo", 4), ("epoch_no_commit", 4)]
+)
 def test_attribute_engines_agree(name, bound):
     m = model(name)
     attrs = [a for r in m.roles for a in role_attributes(r)]
@@ -207,8 +215,9 @@ def test_cli_synth_and_survey(tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert any(r["attribute"] == "commit" and r["status"] == "not closed" for r in out["rows"])
     md, js = tmp_path / "s.md", tmp_path / "s.json"
-    assert cli.main(["survey", f, "--bound", "3", "-q", "--markdown", str(md),
-                     "--json", str(js)]) == 0
+    assert (
+        cli.main(["survey", f, "--bound", "3", "-q", "--markdown", str(md), "--json", str(js)]) == 0
+    )
     assert "commit_not_enough.cc" in md.read_text()
     assert json.loads(js.read_text())["bound"] == 3
     assert cli.main(["synth", f, "--bound", "0"]) == 2
@@ -221,8 +230,9 @@ def test_same_within_bound_rows_agree_with_their_own_check(raft3):
     from verifier.synth.pipeline import check_candidate, strip_message_rounds
 
     r = row(raft3, "(currentTerm, commitIndex)")
-    res, _ = check_candidate(strip_message_rounds(raft3.model), r.candidate.rounds(),
-                             CheckOptions(bound=3), 1000)
+    res, _ = check_candidate(
+        strip_message_rounds(raft3.model), r.candidate.rounds(), CheckOptions(bound=3), 1000
+    )
     assert res.verdict.closed == r.status.closed
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from test_interp import PHASE
+
 from dsl.ir import (
     BoolType,
     IntType,
@@ -12,8 +14,6 @@ from dsl.ir import (
     SetType,
 )
 from verifier.core.values import check_value, default_value, format_value, to_json
-from test_interp import PHASE  # noqa: F401
-
 
 # ---------------------------------------------------------------------------- values
 
@@ -31,8 +31,10 @@ def test_format_value():
     assert format_value(MapType(IntType(0, 1), IntType(0, 1)), (1, 0)) == "[0 |-> 1, 1 |-> 0]"
     assert format_value(SeqType(PHASE, 3), (0, 2)) == "<<Idle, Accept>>"
     assert format_value(SeqType(ENTRY, 3), ()) == "<<>>"
-    assert format_value(MapType(ProcType("S", 2), BoolType()), (True, False)) == \
-        "[S[0] |-> true, S[1] |-> false]"
+    assert (
+        format_value(MapType(ProcType("S", 2), BoolType()), (True, False))
+        == "[S[0] |-> true, S[1] |-> false]"
+    )
 
 
 def test_to_json():

@@ -33,57 +33,97 @@ def _overrides(pairs: list[str]) -> dict[str, int]:
 
 def _model_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help="the protocol model (.cc)")
-    p.add_argument("--set", action="append", metavar="NAME=VALUE", default=[],
-                   help="override a constant of the model (repeatable)")
+    p.add_argument(
+        "--set",
+        action="append",
+        metavar="NAME=VALUE",
+        default=[],
+        help="override a constant of the model (repeatable)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="ccverify",
         description="Decide whether a distributed protocol is communication-closed. "
-                    "`ccverify FILE --bound K` is short for `ccverify check FILE --bound K`.",
+        "`ccverify FILE --bound K` is short for `ccverify check FILE --bound K`.",
         epilog="exit codes: 0 closed, 10 not closed, 5 unknown, 3 model error, "
-               "2 usage error, 6 internal error, 130 interrupted")
+        "2 usage error, 6 internal error, 130 interrupted",
+    )
     top.add_argument("--version", action="version", version=f"ccverify {_version()}")
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
 
     c = sub.add_parser("check", help="bounded communication-closure check (the default)")
-    e = sub.add_parser("explain", help="check, then show a trace and its round-grouped "
-                                       "reordering side by side")
+    e = sub.add_parser(
+        "explain", help="check, then show a trace and its round-grouped reordering side by side"
+    )
     for c in (c, e):
         _model_args(c)
-        c.add_argument("--bound", "-k", type=int, default=6,
-                       help="events per trace (default 6)")
-        c.add_argument("--witness-bound", type=int, default=None,
-                       help="events per round-grouped witness (default: the bound; at least "
-                            "it)")
-        c.add_argument("--engine", choices=["smt", "explicit"], default="smt",
-                       help="smt: z3/cvc5 through pysmt, with the unbounded one-step proof "
-                            "(default); explicit: exhaustive search, the reference")
-        c.add_argument("--solver", choices=["z3", "cvc5"], default="z3",
-                       help="SMT solver (default z3; cvc5 needs pip install ccverify[cvc5])")
-        c.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
-                       help="limit for the whole check; past it the verdict is unknown")
-        c.add_argument("--smt2", metavar="DIR", default=None,
-                       help="dump every solver query here as a standalone SMT-LIB2 file "
-                            "(earlier query*.smt2 files in DIR are replaced)")
-        c.add_argument("--no-one-step", action="store_true",
-                       help="skip the unbounded one-step proof")
+        c.add_argument("--bound", "-k", type=int, default=6, help="events per trace (default 6)")
+        c.add_argument(
+            "--witness-bound",
+            type=int,
+            default=None,
+            help="events per round-grouped witness (default: the bound; at least it)",
+        )
+        c.add_argument(
+            "--engine",
+            choices=["smt", "explicit"],
+            default="smt",
+            help="smt: z3/cvc5 through pysmt, with the unbounded one-step proof "
+            "(default); explicit: exhaustive search, the reference",
+        )
+        c.add_argument(
+            "--solver",
+            choices=["z3", "cvc5"],
+            default="z3",
+            help="SMT solver (default z3; cvc5 needs pip install ccverify[cvc5])",
+        )
+        c.add_argument(
+            "--timeout",
+            type=float,
+            default=None,
+            metavar="SECONDS",
+            help="limit for the whole check; past it the verdict is unknown",
+        )
+        c.add_argument(
+            "--smt2",
+            metavar="DIR",
+            default=None,
+            help="dump every solver query here as a standalone SMT-LIB2 file "
+            "(earlier query*.smt2 files in DIR are replaced)",
+        )
+        c.add_argument(
+            "--no-one-step", action="store_true", help="skip the unbounded one-step proof"
+        )
         c.add_argument("--json", action="store_true", help="print one JSON object")
         c.add_argument("--full", action="store_true", help="show all variables in traces")
         c.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
-        c.add_argument("--no-color", action="store_true",
-                       help="no colour (also when NO_COLOR is set or stdout is not a "
-                            "terminal)")
-        c.add_argument("--diagram", metavar="FILE", default=None,
-                       help="draw the counterexample (or, when closed, a sample trace) and "
-                            "its reordering by kappa as a space-time diagram (.svg or .png)")
-        c.add_argument("--itf", metavar="FILE", default=None,
-                       help="write the counterexample (or, when closed, a sample trace) as "
-                            "an ITF trace (Apalache's JSON trace format)")
-        c.add_argument("--seed", type=int, default=0,
-                       help="seed of the random search for a sample trace of a closed "
-                            "protocol (default 0)")
+        c.add_argument(
+            "--no-color",
+            action="store_true",
+            help="no colour (also when NO_COLOR is set or stdout is not a terminal)",
+        )
+        c.add_argument(
+            "--diagram",
+            metavar="FILE",
+            default=None,
+            help="draw the counterexample (or, when closed, a sample trace) and "
+            "its reordering by kappa as a space-time diagram (.svg or .png)",
+        )
+        c.add_argument(
+            "--itf",
+            metavar="FILE",
+            default=None,
+            help="write the counterexample (or, when closed, a sample trace) as "
+            "an ITF trace (Apalache's JSON trace format)",
+        )
+        c.add_argument(
+            "--seed",
+            type=int,
+            default=0,
+            help="seed of the random search for a sample trace of a closed protocol (default 0)",
+        )
 
     p = sub.add_parser("parse", help="parse and check a model, print its summary")
     _model_args(p)
@@ -100,36 +140,67 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _synth_parsers(sub) -> None:
     """`synth` and `survey` (round-attribute synthesis, docs/findings.md)."""
+
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--bound", "-k", type=int, default=6, help="events per trace")
         p.add_argument("--witness-bound", type=int, default=None)
-        p.add_argument("--jobs", "-j", type=int, default=1,
-                       help="closure checks run in this many processes")
-        p.add_argument("--engine", choices=["smt", "explicit"], default="smt",
-                       help="engine of the closure checks")
-        p.add_argument("--attr-engine", choices=["explicit", "smt"], default="explicit",
-                       help="engine of the bounded monotonicity/granularity facts")
+        p.add_argument(
+            "--jobs", "-j", type=int, default=1, help="closure checks run in this many processes"
+        )
+        p.add_argument(
+            "--engine",
+            choices=["smt", "explicit"],
+            default="smt",
+            help="engine of the closure checks",
+        )
+        p.add_argument(
+            "--attr-engine",
+            choices=["explicit", "smt"],
+            default="explicit",
+            help="engine of the bounded monotonicity/granularity facts",
+        )
         p.add_argument("--solver", choices=["z3", "cvc5"], default="z3")
-        p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
-                       help="per closure check (verdict unknown past it)")
-        p.add_argument("--max-combos", type=int, default=12,
-                       help="multi-role round combinations kept per arity")
-        p.add_argument("--max-checks", type=int, default=None,
-                       help="closure checks per model, by priority (declared round, the "
-                            "--attribute, listed candidates, granularity)")
-        p.add_argument("--attribute", default=None, metavar="NAME",
-                       help="the attribute asked about, checked first (default: any "
-                            "mentioning 'commit')")
+        p.add_argument(
+            "--timeout",
+            type=float,
+            default=None,
+            metavar="SECONDS",
+            help="per closure check (verdict unknown past it)",
+        )
+        p.add_argument(
+            "--max-combos",
+            type=int,
+            default=12,
+            help="multi-role round combinations kept per arity",
+        )
+        p.add_argument(
+            "--max-checks",
+            type=int,
+            default=None,
+            help="closure checks per model, by priority (declared round, the "
+            "--attribute, listed candidates, granularity)",
+        )
+        p.add_argument(
+            "--attribute",
+            default=None,
+            metavar="NAME",
+            help="the attribute asked about, checked first (default: any mentioning 'commit')",
+        )
         p.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
 
-    y = sub.add_parser("synth", help="round-attribute synthesis: which attributes of the "
-                                     "local state are monotone, non-trivial and closed")
+    y = sub.add_parser(
+        "synth",
+        help="round-attribute synthesis: which attributes of the "
+        "local state are monotone, non-trivial and closed",
+    )
     _model_args(y)
     common(y)
     y.add_argument("--json", action="store_true", help="print one JSON object")
     y.add_argument("--brief", action="store_true", help="the table only, no traces")
-    v = sub.add_parser("survey", help="synthesis over several protocols: the monotone-"
-                                      "attribute survey (Markdown / JSON)")
+    v = sub.add_parser(
+        "survey",
+        help="synthesis over several protocols: the monotone-attribute survey (Markdown / JSON)",
+    )
     v.add_argument("files", nargs="+", help="protocol models (.cc)")
     common(v)
     v.set_defaults(max_checks=6)
@@ -161,9 +232,14 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return {"check": cmd_check, "explain": cmd_check, "parse": cmd_parse,
-                "simulate": cmd_simulate, "synth": cmd_synth,
-                "survey": cmd_survey}[args.command](args)
+        return {
+            "check": cmd_check,
+            "explain": cmd_check,
+            "parse": cmd_parse,
+            "simulate": cmd_simulate,
+            "synth": cmd_synth,
+            "survey": cmd_survey,
+        }[args.command](args)
     except ModelError as err:
         if err.source is None and getattr(args, "file", None):
             err.source = _read_quietly(args.file)  # errors found after parsing (encoder)
@@ -181,8 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception:  # a bug: say so, with the traceback, and exit 6
-        print("ccverify: internal error (a bug in ccverify); please report it:",
-              file=sys.stderr)
+        print("ccverify: internal error (a bug in ccverify); please report it:", file=sys.stderr)
         traceback.print_exc()
         return 6
 
@@ -197,7 +272,6 @@ def _read_quietly(path: str) -> str | None:
 
 def _load(args):
     from dsl.loader import load_model
-
     from verifier.semantics.interp import Interpreter
 
     model = load_model(args.file, _overrides(args.set))
@@ -217,10 +291,15 @@ def cmd_check(args) -> int:
     if args.smt2:
         _prepare_dump_dir(args.smt2)
     model = _load(args)
-    opts = CheckOptions(bound=args.bound, witness_bound=args.witness_bound,
-                        engine=Engine(args.engine), solver=args.solver,
-                        timeout=args.timeout, smt2_dir=args.smt2,
-                        one_step=not args.no_one_step)
+    opts = CheckOptions(
+        bound=args.bound,
+        witness_bound=args.witness_bound,
+        engine=Engine(args.engine),
+        solver=args.solver,
+        timeout=args.timeout,
+        smt2_dir=args.smt2,
+        one_step=not args.no_one_step,
+    )
     progress = None if args.quiet or args.json else _progress
     from verifier.engines.dispatch import run_check
 
@@ -233,9 +312,9 @@ def cmd_check(args) -> int:
 
 def _report(args, interp, result) -> None:
     """Print a check's result (``check``, ``explain``) and write the files asked for."""
+    from verifier.core.result import Verdict
     from verifier.output import explain as ex
     from verifier.output.render import result_json
-    from verifier.core.result import Verdict
     from verifier.output.terminal import emit, explain_view, make_console, result_view, verdict_text
 
     console = make_console(sys.stdout, no_color=args.no_color)
@@ -248,20 +327,26 @@ def _report(args, interp, result) -> None:
     else:
         parts = result_view(interp, result, full=args.full)
         if explaining and trace is not None:
-            parts += [""] + explain_view(interp, trace, ex.reorder(interp, trace),
-                                         sample_seed=args.seed if sample else None,
-                                         violations=result.violations)
+            parts += [""] + explain_view(
+                interp,
+                trace,
+                ex.reorder(interp, trace),
+                sample_seed=args.seed if sample else None,
+                violations=result.violations,
+            )
         emit(console, parts)
     if (args.diagram or args.itf) and trace is None:
-        print(f"ccverify: no trace to export (verdict {result.verdict.value})",
-              file=sys.stderr)
+        print(f"ccverify: no trace to export (verdict {result.verdict.value})", file=sys.stderr)
         return
     title = f"{interp.model.name}: {verdict_text(result)}"
     if args.diagram:
         from verifier.output.diagram import counterexample_panels, sample_panels, write_diagram
 
-        panels = (sample_panels(interp, trace, args.seed) if sample
-                  else counterexample_panels(interp, trace, result.violations))
+        panels = (
+            sample_panels(interp, trace, args.seed)
+            if sample
+            else counterexample_panels(interp, trace, result.violations)
+        )
         write_diagram(args.diagram, interp, panels, title)
         if not args.quiet:
             print(f"ccverify: diagram written to {args.diagram}", file=sys.stderr)
@@ -271,11 +356,18 @@ def _report(args, interp, result) -> None:
         what = "a sample trace" if sample else "the counterexample"
         if result.verdict is Verdict.UNKNOWN:
             what = "a trace"
-        doc = trace_itf(interp, trace, description=f"{title}: {what}",
-                        violations=() if sample else result.violations,
-                        meta={"verdict": result.verdict.value, "bound": result.bound,
-                              "witness_bound": result.witness_bound,
-                              "sample": sample})
+        doc = trace_itf(
+            interp,
+            trace,
+            description=f"{title}: {what}",
+            violations=() if sample else result.violations,
+            meta={
+                "verdict": result.verdict.value,
+                "bound": result.bound,
+                "witness_bound": result.witness_bound,
+                "sample": sample,
+            },
+        )
         try:
             with open(args.itf, "w") as out:
                 out.write(dump_itf(doc))
@@ -290,8 +382,10 @@ def _check_limits(args) -> None:
     if args.bound < 1:
         raise UsageError(f"--bound must be at least 1, got {args.bound}")
     if args.witness_bound is not None and args.witness_bound < args.bound:
-        raise UsageError("--witness-bound must be at least --bound (the reordering lemma "
-                         "needs room for a witness as long as the trace)")
+        raise UsageError(
+            "--witness-bound must be at least --bound (the reordering lemma "
+            "needs room for a witness as long as the trace)"
+        )
     if args.timeout is not None and args.timeout <= 0:
         raise UsageError("--timeout must be positive")
 
@@ -356,19 +450,22 @@ def cmd_parse(args) -> int:
         for e in r.edges:
             params = ", ".join(f"{n}: {t}" for n, t in e.params)
             if e.kind.value == "on":
-                head = f"on {e.msg}({', '.join(e.bindings)}) from {e.sender or '_'}: " \
-                       f"{e.sender_role} as {e.name}"
+                head = (
+                    f"on {e.msg}({', '.join(e.bindings)}) from {e.sender or '_'}: "
+                    f"{e.sender_role} as {e.name}"
+                )
             else:
                 head = f"action {e.name}"
-            print(f"  {head}" + (f" with ({params})" if params else "")
-                  + f" when {expr_str(e.guard)}")
+            print(
+                f"  {head}" + (f" with ({params})" if params else "") + f" when {expr_str(e.guard)}"
+            )
     return 0
 
 
 def cmd_simulate(args) -> int:
-    from verifier.semantics.interp import Interpreter
     from verifier.output.render import format_step
     from verifier.semantics.conditions import step_violations
+    from verifier.semantics.interp import Interpreter
 
     if args.steps < 0:
         raise UsageError("--steps must be non-negative")
@@ -377,8 +474,7 @@ def cmd_simulate(args) -> int:
     steps = interp.random_walk(random.Random(args.seed), args.steps)
     print(f"{model.name}: random trace, seed {args.seed}")
     for i, step in enumerate(steps):
-        print("\n".join(format_step(interp, i, step, step_violations(interp, i, step),
-                                    args.full)))
+        print("\n".join(format_step(interp, i, step, step_violations(interp, i, step), args.full)))
     if len(steps) < args.steps:
         print(f"  (no enabled event after {len(steps)} steps: the run is stuck or finished)")
     return 0
@@ -391,16 +487,23 @@ def _synth_options(args):
     _check_limits(args)
     if args.jobs < 1 or args.max_combos < 1 or (args.max_checks or 1) < 1:
         raise UsageError("--jobs, --max-combos and --max-checks must be at least 1")
-    return SynthOptions(bound=args.bound, witness_bound=args.witness_bound,
-                        engine=Engine(args.engine), attr_engine=Engine(args.attr_engine),
-                        solver=args.solver, jobs=args.jobs, timeout=args.timeout,
-                        max_combos=args.max_combos, max_checks=args.max_checks,
-                        focus=args.attribute)
+    return SynthOptions(
+        bound=args.bound,
+        witness_bound=args.witness_bound,
+        engine=Engine(args.engine),
+        attr_engine=Engine(args.attr_engine),
+        solver=args.solver,
+        jobs=args.jobs,
+        timeout=args.timeout,
+        max_combos=args.max_combos,
+        max_checks=args.max_checks,
+        focus=args.attribute,
+    )
 
 
 def cmd_synth(args) -> int:
-    from verifier.synth.pipeline import synthesize
     from verifier.output.synth_report import format_report, report_json
+    from verifier.synth.pipeline import synthesize
 
     opts = _synth_options(args)
     model = _load(args)

@@ -18,8 +18,12 @@ class Verdict(enum.Enum):
 
     @property
     def exit_code(self) -> int:
-        return {Verdict.CLOSED_ALL: 0, Verdict.CLOSED_BOUNDED: 0,
-                Verdict.NOT_CLOSED: 10, Verdict.UNKNOWN: 5}[self]
+        return {
+            Verdict.CLOSED_ALL: 0,
+            Verdict.CLOSED_BOUNDED: 0,
+            Verdict.NOT_CLOSED: 10,
+            Verdict.UNKNOWN: 5,
+        }[self]
 
     @property
     def closed(self) -> bool:
@@ -54,9 +58,11 @@ class CheckOptions:
         # meeting the conditions can lack a witness of at most K' events, so a smaller
         # witness bound would make "closed" wrong (tests/test_review.py).
         if self.witness_bound is not None and self.witness_bound < self.bound:
-            raise UsageError(f"the witness bound ({self.witness_bound}) must be at least "
-                             f"the bound ({self.bound}): the reordering lemma needs room "
-                             f"for a witness as long as the trace")
+            raise UsageError(
+                f"the witness bound ({self.witness_bound}) must be at least "
+                f"the bound ({self.bound}): the reordering lemma needs room "
+                f"for a witness as long as the trace"
+            )
 
     @property
     def kprime(self) -> int:

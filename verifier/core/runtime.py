@@ -49,7 +49,7 @@ class GState:
         return Counter(dict(self.network))
 
     @staticmethod
-    def make(locals_: tuple[Local, ...], network: Counter) -> "GState":
+    def make(locals_: tuple[Local, ...], network: Counter) -> GState:
         return GState(tuple(locals_), frozenset((m, c) for m, c in network.items() if c > 0))
 
 

@@ -8,7 +8,7 @@ sequences, ``frozenset`` for sets.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from dsl.ir import (
     BoolType,

@@ -8,8 +8,9 @@ from dsl.ir import Model
 from verifier.core.result import CheckOptions, CheckResult, Engine
 
 
-def run_check(model: Model, opts: CheckOptions,
-              progress: Callable[[str], None] | None = None) -> CheckResult:
+def run_check(
+    model: Model, opts: CheckOptions, progress: Callable[[str], None] | None = None
+) -> CheckResult:
     """Run the engine the options name."""
     if opts.engine is Engine.EXPLICIT:
         from verifier.engines.explicit import explicit_check

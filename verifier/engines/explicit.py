@@ -22,14 +22,19 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from verifier.semantics.conditions import (
-    Projections, extend_projections, grouped_kappas, initial_projections, next_kappa,
-    proc_index,
-    step_violations, trace_violations,
-)
-from verifier.semantics.interp import Interpreter
 from verifier.core.result import CheckOptions, CheckResult, Engine, Stats, Verdict
 from verifier.core.runtime import GState, Step, Trace
+from verifier.semantics.conditions import (
+    Projections,
+    extend_projections,
+    grouped_kappas,
+    initial_projections,
+    next_kappa,
+    proc_index,
+    step_violations,
+    trace_violations,
+)
+from verifier.semantics.interp import Interpreter
 
 
 class Budget:
@@ -56,8 +61,9 @@ class Budget:
         return True
 
 
-def grouped_nodes(interp: Interpreter, kprime: int,
-                  keep: Callable[[Projections, int], bool] | None = None):
+def grouped_nodes(
+    interp: Interpreter, kprime: int, keep: Callable[[Projections, int], bool] | None = None
+):
     """Breadth-first, every new node ``(global state, kappa, projections)`` of the
     round-grouped traces of at most ``kprime`` events, with the number of events it took
     (the initial node is not yielded).  ``keep(projections, events)`` prunes a node and
@@ -85,8 +91,9 @@ def grouped_nodes(interp: Interpreter, kprime: int,
         frontier = nxt
 
 
-def grouped_projections(interp: Interpreter, kprime: int,
-                        budget: Budget) -> set[Projections] | None:
+def grouped_projections(
+    interp: Interpreter, kprime: int, budget: Budget
+) -> set[Projections] | None:
     """Projection tuples of all round-grouped traces of at most ``kprime`` events."""
     found = {initial_projections(interp)}
     for (_, _, projs), _ in grouped_nodes(interp, kprime):
@@ -104,8 +111,9 @@ def _rebuild(parents: dict, node) -> tuple[Step, ...]:
     return tuple(reversed(steps))
 
 
-def explicit_check(model, opts: CheckOptions,
-                   progress: Callable[[str], None] | None = None) -> CheckResult:
+def explicit_check(
+    model, opts: CheckOptions, progress: Callable[[str], None] | None = None
+) -> CheckResult:
     """Decide closure up to ``opts.bound`` by exhaustive search (see module docstring)."""
     start = time.monotonic()
     interp = Interpreter(model, opts.rounds)
@@ -115,8 +123,9 @@ def explicit_check(model, opts: CheckOptions,
     def done(verdict: Verdict, **kw) -> CheckResult:
         stats.seconds = time.monotonic() - start
         stats.nodes = budget.nodes
-        return CheckResult(verdict, opts.bound, opts.kprime, Engine.EXPLICIT, None,
-                           stats=stats, **kw)
+        return CheckResult(
+            verdict, opts.bound, opts.kprime, Engine.EXPLICIT, None, stats=stats, **kw
+        )
 
     if opts.one_step:
         proof = reachable_conditions(interp, budget)
@@ -126,8 +135,7 @@ def explicit_check(model, opts: CheckOptions,
     if grouped is None:
         return done(Verdict.UNKNOWN, reason=budget.reason + " (grouped search)")
     if progress:
-        progress(f"explicit: {len(grouped)} grouped projection tuples up to "
-                 f"{opts.kprime} events")
+        progress(f"explicit: {len(grouped)} grouped projection tuples up to {opts.kprime} events")
     pidx = proc_index(interp)
     root = (interp.initial(), initial_projections(interp))
     parents: dict = {root: None}
@@ -141,23 +149,36 @@ def explicit_check(model, opts: CheckOptions,
                 if child in parents:
                     continue
                 if not budget.spend():
-                    return done(Verdict.UNKNOWN, depth=depth - 1,
-                                reason=budget.reason + f" (trace search at depth {depth})")
+                    return done(
+                        Verdict.UNKNOWN,
+                        depth=depth - 1,
+                        reason=budget.reason + f" (trace search at depth {depth})",
+                    )
                 parents[child] = (node, step)
                 if child[1] not in grouped:
                     trace = interp.replay(_rebuild(parents, child))
-                    return done(Verdict.NOT_CLOSED, trace=trace, depth=depth,
-                                violations=trace_violations(interp, trace))
+                    return done(
+                        Verdict.NOT_CLOSED,
+                        trace=trace,
+                        depth=depth,
+                        violations=trace_violations(interp, trace),
+                    )
                 nxt.append(child)
-        stats.per_bound.append({"bound": depth, "nodes": len(nxt),
-                                "seconds": round(time.monotonic() - start, 3)})
+        stats.per_bound.append(
+            {"bound": depth, "nodes": len(nxt), "seconds": round(time.monotonic() - start, 3)}
+        )
         if progress:
-            progress(f"bound {depth}: {len(nxt)} trace nodes, no counterexample "
-                     f"({time.monotonic() - start:.1f} s)")
+            progress(
+                f"bound {depth}: {len(nxt)} trace nodes, no counterexample "
+                f"({time.monotonic() - start:.1f} s)"
+            )
         frontier = nxt
-    return done(Verdict.CLOSED_BOUNDED, depth=opts.bound,
-                reason=f"every trace of at most {opts.bound} events has a round-grouped "
-                       f"equivalent of at most {opts.kprime} events (exhaustive search)")
+    return done(
+        Verdict.CLOSED_BOUNDED,
+        depth=opts.bound,
+        reason=f"every trace of at most {opts.bound} events has a round-grouped "
+        f"equivalent of at most {opts.kprime} events (exhaustive search)",
+    )
 
 
 def reachable_conditions(interp: Interpreter, budget: Budget, cap: int = 20_000) -> str:
@@ -178,8 +199,10 @@ def reachable_conditions(interp: Interpreter, budget: Budget, cap: int = 20_000)
                     seen.add(post)
                     nxt.append(post)
         frontier = nxt
-    return (f"all reachable global states ({len(seen)}) explored; every reachable event "
-            f"meets the local conditions (reordering lemma)")
+    return (
+        f"all reachable global states ({len(seen)}) explored; every reachable event "
+        f"meets the local conditions (reordering lemma)"
+    )
 
 
 def is_round_grouped(interp: Interpreter, trace: Trace) -> bool:

@@ -25,14 +25,14 @@ from collections.abc import Callable
 from pysmt.environment import Environment
 from pysmt.exceptions import SolverReturnedUnknownResultError
 
+from dsl.errors import InternalError
 from dsl.ir import Model
+from verifier.core.result import CheckOptions, CheckResult, Engine, Stats, Verdict
 from verifier.semantics.conditions import projections, trace_violations
+from verifier.semantics.interp import Interpreter, ReplayError
 from verifier.smt.encbase import EncodingTimeout
 from verifier.smt.encode import OneStepEncoding, TraceEncoding
-from verifier.semantics.interp import Interpreter, ReplayError
-from verifier.core.result import CheckOptions, CheckResult, Engine, Stats, Verdict
 from verifier.smt.solver import interrupted, make_solver, set_time_limit, write_smt2
-from dsl.errors import InternalError
 
 
 class _Stop(Exception):
@@ -46,8 +46,9 @@ class _Stop(Exception):
 class Query:
     """A solver with its assertions recorded, so each query can be dumped as SMT-LIB2."""
 
-    def __init__(self, env: Environment, opts: CheckOptions, label: str, stats: Stats,
-                 deadline: float | None):
+    def __init__(
+        self, env: Environment, opts: CheckOptions, label: str, stats: Stats, deadline: float | None
+    ):
         self.env = env
         self.solver = make_solver(env, opts.solver)
         self.label = label
@@ -95,17 +96,21 @@ class Query:
         """Write the current query (every asserted frame and the assumptions) as a
         standalone SMT-LIB2 script."""
         os.makedirs(self.dump_dir, exist_ok=True)
-        path = os.path.join(self.dump_dir,
-                            f"query{self.stats.solver_calls:04d}-{self.label}.smt2")
-        write_smt2(self.env, [f for frame in self.frames for f in frame] + list(assumptions),
-                   path, comment=f"ccverify query {self.stats.solver_calls} ({self.label})")
+        path = os.path.join(self.dump_dir, f"query{self.stats.solver_calls:04d}-{self.label}.smt2")
+        write_smt2(
+            self.env,
+            [f for frame in self.frames for f in frame] + list(assumptions),
+            path,
+            comment=f"ccverify query {self.stats.solver_calls} ({self.label})",
+        )
 
     def close(self) -> None:
         self.solver.exit()
 
 
-def smt_check(model: Model, opts: CheckOptions,
-              progress: Callable[[str], None] | None = None) -> CheckResult:
+def smt_check(
+    model: Model, opts: CheckOptions, progress: Callable[[str], None] | None = None
+) -> CheckResult:
     """Decide closure up to ``opts.bound`` with the SMT engine (see module docstring)."""
     start = time.monotonic()
     deadline = start + opts.timeout if opts.timeout else None
@@ -122,8 +127,9 @@ def smt_check(model: Model, opts: CheckOptions,
 
     def done(verdict: Verdict, **kw) -> CheckResult:
         stats.seconds = time.monotonic() - start
-        return CheckResult(verdict, opts.bound, opts.kprime, Engine.SMT, opts.solver,
-                           stats=stats, **kw)
+        return CheckResult(
+            verdict, opts.bound, opts.kprime, Engine.SMT, opts.solver, stats=stats, **kw
+        )
 
     depth = 0
     try:
@@ -132,16 +138,22 @@ def smt_check(model: Model, opts: CheckOptions,
             q = query("one-step")
             q.add(one.violation("any"))
             if not q.solve(where="(local conditions from every state)"):
-                return done(Verdict.CLOSED_ALL,
-                            reason="no event from any state breaks a local condition "
-                                   "(one-step proof, reordering lemma)")
+                return done(
+                    Verdict.CLOSED_ALL,
+                    reason="no event from any state breaks a local condition "
+                    "(one-step proof, reordering lemma)",
+                )
             if progress:
-                progress(f"one-step proof fails ({time.monotonic() - start:.1f} s); "
-                         f"checking bounded traces")
-        main = TraceEncoding(model, env, opts.bound, rounds=opts.rounds, prefix="t",
-                             deadline=deadline)
-        wit = TraceEncoding(model, env, opts.kprime, rounds=opts.rounds, grouped=True,
-                            prefix="g", deadline=deadline)
+                progress(
+                    f"one-step proof fails ({time.monotonic() - start:.1f} s); "
+                    f"checking bounded traces"
+                )
+        main = TraceEncoding(
+            model, env, opts.bound, rounds=opts.rounds, prefix="t", deadline=deadline
+        )
+        wit = TraceEncoding(
+            model, env, opts.kprime, rounds=opts.rounds, grouped=True, prefix="g", deadline=deadline
+        )
         search = query("suspicious")
         search.add(main.constraints())
         search.add(main.suspicious())
@@ -161,36 +173,52 @@ def smt_check(model: Model, opts: CheckOptions,
                 try:
                     trace = interp.replay(candidate.steps)
                 except ReplayError as err:
-                    raise InternalError(f"the SMT engine produced a trace the interpreter "
-                                        f"cannot replay: {err}") from err
+                    raise InternalError(
+                        f"the SMT engine produced a trace the interpreter cannot replay: {err}"
+                    ) from err
                 projs = projections(interp, trace)
                 confirm.push()
                 confirm.add(wit.proj_equals(projs))
                 grouped = confirm.solve(where=f"for a depth-{depth} trace")
                 confirm.pop()
                 if not grouped:
-                    return done(Verdict.NOT_CLOSED, trace=trace, depth=depth,
-                                violations=trace_violations(interp, trace))
+                    return done(
+                        Verdict.NOT_CLOSED,
+                        trace=trace,
+                        depth=depth,
+                        violations=trace_violations(interp, trace),
+                    )
                 search.add(mgr.Not(main.proj_equals(projs)))
                 refuted_here += 1
                 stats.refuted += 1
-            stats.per_bound.append({"bound": depth, "refuted": refuted_here,
-                                    "solver_calls": stats.solver_calls,
-                                    "seconds": round(time.monotonic() - start, 3)})
+            stats.per_bound.append(
+                {
+                    "bound": depth,
+                    "refuted": refuted_here,
+                    "solver_calls": stats.solver_calls,
+                    "seconds": round(time.monotonic() - start, 3),
+                }
+            )
             if progress:
-                progress(f"bound {depth}: no counterexample ({refuted_here} suspicious "
-                         f"traces have grouped equivalents; {stats.solver_calls} solver "
-                         f"calls, {time.monotonic() - start:.1f} s)")
-        return done(Verdict.CLOSED_BOUNDED, depth=opts.bound,
-                    reason=f"no trace of at most {opts.bound} events lacks a round-grouped "
-                           f"equivalent of at most {opts.kprime} events (SMT, unsat)")
+                progress(
+                    f"bound {depth}: no counterexample ({refuted_here} suspicious "
+                    f"traces have grouped equivalents; {stats.solver_calls} solver "
+                    f"calls, {time.monotonic() - start:.1f} s)"
+                )
+        return done(
+            Verdict.CLOSED_BOUNDED,
+            depth=opts.bound,
+            reason=f"no trace of at most {opts.bound} events lacks a round-grouped "
+            f"equivalent of at most {opts.kprime} events (SMT, unsat)",
+        )
     except EncodingTimeout:
-        return done(Verdict.UNKNOWN, reason="time limit reached while building the SMT "
-                                            "encoding (before any bounded query)")
+        return done(
+            Verdict.UNKNOWN,
+            reason="time limit reached while building the SMT encoding (before any bounded query)",
+        )
     except _Stop as stop:
         reached = max(depth - 1, 0)
-        partial = (f"; no trace of at most {reached} events is a counterexample"
-                   if reached else "")
+        partial = f"; no trace of at most {reached} events is a counterexample" if reached else ""
         return done(Verdict.UNKNOWN, reason=stop.reason + partial, depth=reached)
     finally:
         for q in queries:

@@ -35,12 +35,12 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from dsl.errors import UsageError
-from verifier.semantics.conditions import fmt_round
-from verifier.output.explain import Reordering, deliveries, inversions, reorder
-from verifier.semantics.interp import Interpreter
 from verifier.core.result import Violation
 from verifier.core.runtime import Round, Step, Trace
 from verifier.core.values import format_value
+from verifier.output.explain import Reordering, deliveries, inversions, reorder
+from verifier.semantics.conditions import fmt_round
+from verifier.semantics.interp import Interpreter
 
 FORMATS = (".svg", ".png")
 RED = "#c62828"
@@ -62,43 +62,65 @@ class Panel:
     valid: int | None = None  # events from this position on do not replay (drawn hollow)
 
 
-def counterexample_panels(interp: Interpreter, trace: Trace,
-                          violations: tuple[Violation, ...]) -> list[Panel]:
+def counterexample_panels(
+    interp: Interpreter, trace: Trace, violations: tuple[Violation, ...]
+) -> list[Panel]:
     """The counterexample and its best grouped attempt (the events sorted by kappa)."""
     r = reorder(interp, trace)
     n = len(trace)
-    left = Panel("trace", f"Counterexample: {n} events, not closed",
-                 trace.steps, tuple(range(n)),
-                 offending=frozenset(v.step for v in violations))
-    return [left, _reordering_panel(interp, r, "Best grouped attempt (events sorted stably "
-                                               "by kappa): ")]
+    left = Panel(
+        "trace",
+        f"Counterexample: {n} events, not closed",
+        trace.steps,
+        tuple(range(n)),
+        offending=frozenset(v.step for v in violations),
+    )
+    return [
+        left,
+        _reordering_panel(interp, r, "Best grouped attempt (events sorted stably by kappa): "),
+    ]
 
 
 def sample_panels(interp: Interpreter, trace: Trace, seed: int) -> list[Panel]:
     """A sample trace of a closed protocol and its grouped reordering."""
     n = len(trace)
     k = inversions(interp, trace.steps)
-    left = Panel("trace", f"A sample trace (random search, seed {seed}): {n} events, "
-                          f"{k} pair{'s' if k != 1 else ''} out of kappa order",
-                 trace.steps, tuple(range(n)))
-    return [left, _reordering_panel(interp, reorder(interp, trace),
-                                    "Its reordering (events sorted stably by kappa): ")]
+    left = Panel(
+        "trace",
+        f"A sample trace (random search, seed {seed}): {n} events, "
+        f"{k} pair{'s' if k != 1 else ''} out of kappa order",
+        trace.steps,
+        tuple(range(n)),
+    )
+    return [
+        left,
+        _reordering_panel(
+            interp, reorder(interp, trace), "Its reordering (events sorted stably by kappa): "
+        ),
+    ]
 
 
 def _reordering_panel(interp: Interpreter, r: Reordering, lead: str) -> Panel:
-    return Panel("grouped", lead + r.summary(interp), r.steps, r.order, kappas=r.kappas,
-                 offending=frozenset(r.misfits), valid=r.replayed)
+    return Panel(
+        "grouped",
+        lead + r.summary(interp),
+        r.steps,
+        r.order,
+        kappas=r.kappas,
+        offending=frozenset(r.misfits),
+        valid=r.replayed,
+    )
 
 
-def write_diagram(path: str | Path, interp: Interpreter, panels: list[Panel],
-                  title: str) -> None:
+def write_diagram(path: str | Path, interp: Interpreter, panels: list[Panel], title: str) -> None:
     """Draw ``panels`` side by side and save them to ``path`` (``.svg`` or ``.png``)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise UsageError(f"--diagram: cannot write {path.name!r}; use a .svg or .png file")
-    with matplotlib.rc_context({"svg.hashsalt": "ccverify", "svg.fonttype": "none",
-                                "font.size": 8}):
+    with matplotlib.rc_context(
+        {"svg.hashsalt": "ccverify", "svg.fonttype": "none", "font.size": 8}
+    ):
         fig = draw(interp, panels, title)
         meta = {"Date": None} if suffix == ".svg" else {"Software": "ccverify"}
         try:
@@ -110,10 +132,10 @@ def write_diagram(path: str | Path, interp: Interpreter, panels: list[Panel],
 def draw(interp: Interpreter, panels: list[Panel], title: str) -> Figure:
     """The matplotlib figure of ``panels`` side by side, under ``title``."""
     nprocs = len(interp.procs)
-    rounds = sorted({interp.round_of(s.proc, x) for p in panels for s in p.steps
-                     for x in (s.pre, s.post)}
-                    | {interp.round_of(q, loc)
-                       for q, loc in zip(interp.procs, interp.initial().locals)})
+    rounds = sorted(
+        {interp.round_of(s.proc, x) for p in panels for s in p.steps for x in (s.pre, s.post)}
+        | {interp.round_of(q, loc) for q, loc in zip(interp.procs, interp.initial().locals)}
+    )
     widths = [max(len(p.steps), 2) * 1.3 + 1.4 for p in panels]
     height = 1.9 + 0.85 * nprocs
     fig = Figure(figsize=(sum(widths), height), layout="constrained")
@@ -121,20 +143,34 @@ def draw(interp: Interpreter, panels: list[Panel], title: str) -> Figure:
     axes = fig.subplots(1, len(panels), width_ratios=widths, squeeze=False)[0]
     for ax, panel, w in zip(axes, panels, widths):
         _draw_panel(interp, ax, panel, rounds, w)
-    fig.legend(handles=_legend(), loc="outside lower center", ncol=5, fontsize=7,
-               frameon=False).set_gid("legend")
+    fig.legend(
+        handles=_legend(), loc="outside lower center", ncol=5, fontsize=7, frameon=False
+    ).set_gid("legend")
     return fig
 
 
 def _legend() -> list[Line2D]:
     return [
         Line2D([], [], color=BLUE, marker=">", markersize=5, label="message"),
-        Line2D([], [], color=RED, marker=">", markersize=5,
-               label="message received outside its receiver's round window"),
+        Line2D(
+            [],
+            [],
+            color=RED,
+            marker=">",
+            markersize=5,
+            label="message received outside its receiver's round window",
+        ),
         Line2D([], [], color=GREY, ls="--", label="in flight at the end"),
         Line2D([], [], color=RED, marker="o", ls="", label="event breaking a condition"),
-        Line2D([], [], color=GREY, marker="o", ls="", markerfacecolor="white",
-               label="event that does not replay"),
+        Line2D(
+            [],
+            [],
+            color=GREY,
+            marker="o",
+            ls="",
+            markerfacecolor="white",
+            label="event that does not replay",
+        ),
     ]
 
 
@@ -142,8 +178,7 @@ def _lane_y(interp: Interpreter, nprocs: int):
     return {p: nprocs - 1 - i for i, p in enumerate(interp.procs)}
 
 
-def _draw_panel(interp: Interpreter, ax, panel: Panel, rounds: list[Round],
-                width: float) -> None:
+def _draw_panel(interp: Interpreter, ax, panel: Panel, rounds: list[Round], width: float) -> None:
     n = len(panel.steps)
     nprocs = len(interp.procs)
     lane = _lane_y(interp, nprocs)
@@ -155,16 +190,26 @@ def _draw_panel(interp: Interpreter, ax, panel: Panel, rounds: list[Round],
     ax.tick_params(length=0)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
-    ax.set_xlabel("events in trace order" if panel.kappas is None
-                  else "events (original numbers) sorted by kappa", fontsize=7)
+    ax.set_xlabel(
+        "events in trace order"
+        if panel.kappas is None
+        else "events (original numbers) sorted by kappa",
+        fontsize=7,
+    )
     chars = max(int(width * 15), 30)
     ax.set_title("\n".join(textwrap.wrap(panel.title, chars)), fontsize=8, loc="left")
     if panel.kappas:
         _draw_groups(ax, panel, nprocs)
     _draw_rounds(interp, ax, panel, lane, rounds, right)
     for p in interp.procs:
-        ax.plot([0.3, right - 0.05], [lane[p], lane[p]], color=INK, lw=0.8, zorder=1,
-                gid=f"{panel.key}-lane-{p}")
+        ax.plot(
+            [0.3, right - 0.05],
+            [lane[p], lane[p]],
+            color=INK,
+            lw=0.8,
+            zorder=1,
+            gid=f"{panel.key}-lane-{p}",
+        )
     valid = n if panel.valid is None else panel.valid
     for i, step in enumerate(panel.steps):
         x, y = i + 1, lane[step.proc]
@@ -174,11 +219,18 @@ def _draw_panel(interp: Interpreter, ax, panel: Panel, rounds: list[Round],
         else:
             style = dict(color=RED if red else GREY, markersize=7, markerfacecolor="white")
         number = panel.order[i] + 1
-        ax.plot([x], [y], marker="o", ls="", zorder=4, gid=f"{panel.key}-event-{number}",
-                **style)
-        ax.text(x, y + 0.14, _edge_label(interp, step), ha="center", va="bottom",
-                fontsize=6.5, color=RED if red else INK, zorder=5,
-                gid=f"{panel.key}-label-{number}")
+        ax.plot([x], [y], marker="o", ls="", zorder=4, gid=f"{panel.key}-event-{number}", **style)
+        ax.text(
+            x,
+            y + 0.14,
+            _edge_label(interp, step),
+            ha="center",
+            va="bottom",
+            fontsize=6.5,
+            color=RED if red else INK,
+            zorder=5,
+            gid=f"{panel.key}-label-{number}",
+        )
     for d in deliveries(interp, panel.steps, panel.order):
         _draw_message(interp, ax, panel, d, lane, valid)
 
@@ -201,16 +253,29 @@ def _draw_groups(ax, panel: Panel, nprocs: int) -> None:
         else:
             runs.append((k, i, i))
     for j, (k, a, b) in enumerate(runs):
-        ax.axvspan(a + 0.5, b + 1.5, color="#f1f1f1" if j % 2 == 0 else "#fafafa",
-                   zorder=0, gid=f"{panel.key}-group-{j + 1}")
+        ax.axvspan(
+            a + 0.5,
+            b + 1.5,
+            color="#f1f1f1" if j % 2 == 0 else "#fafafa",
+            zorder=0,
+            gid=f"{panel.key}-group-{j + 1}",
+        )
         if j:
             ax.axvline(a + 0.5, color=GREY, ls=":", lw=0.8, zorder=0)
-        ax.text((a + b) / 2 + 1, nprocs - 0.2, f"κ = {fmt_round(k)}", ha="center",
-                va="bottom", fontsize=7, color="#555555")
+        ax.text(
+            (a + b) / 2 + 1,
+            nprocs - 0.2,
+            f"κ = {fmt_round(k)}",
+            ha="center",
+            va="bottom",
+            fontsize=7,
+            color="#555555",
+        )
 
 
-def _draw_rounds(interp: Interpreter, ax, panel: Panel, lane, rounds: list[Round],
-                 right: float) -> None:
+def _draw_rounds(
+    interp: Interpreter, ax, panel: Panel, lane, rounds: list[Round], right: float
+) -> None:
     """Each lane shaded by its process's round, with the round written where it starts."""
     cmap = matplotlib.colormaps["Blues"]
     span = max(len(rounds) - 1, 1)
@@ -227,11 +292,26 @@ def _draw_rounds(interp: Interpreter, ax, panel: Panel, lane, rounds: list[Round
         ends = [x for x, _ in segments[1:]] + [right - 0.05]
         for j, ((x0, r), x1) in enumerate(zip(segments, ends)):
             shade = cmap(0.12 + 0.4 * rounds.index(r) / span)
-            ax.add_patch(Rectangle((x0, lane[p] - 0.11), x1 - x0, 0.22, facecolor=shade,
-                                   edgecolor="none", zorder=0.5,
-                                   gid=f"{panel.key}-round-{p}-{j + 1}"))
-            ax.text(x0 + 0.04, lane[p] - 0.13, fmt_round(r), ha="left", va="top",
-                    fontsize=6, color="#4a6a8a")
+            ax.add_patch(
+                Rectangle(
+                    (x0, lane[p] - 0.11),
+                    x1 - x0,
+                    0.22,
+                    facecolor=shade,
+                    edgecolor="none",
+                    zorder=0.5,
+                    gid=f"{panel.key}-round-{p}-{j + 1}",
+                )
+            )
+            ax.text(
+                x0 + 0.04,
+                lane[p] - 0.13,
+                fmt_round(r),
+                ha="left",
+                va="top",
+                fontsize=6,
+                color="#4a6a8a",
+            )
 
 
 def _draw_message(interp: Interpreter, ax, panel: Panel, d, lane, valid: int) -> None:
@@ -242,35 +322,78 @@ def _draw_message(interp: Interpreter, ax, panel: Panel, d, lane, valid: int) ->
         # to several processes by one event fan out.
         dy = lane[d.msg.dst] - ys
         end = (xs + 0.42, ys + (0.3 if dy == 0 else max(min(0.3 * dy, 0.75), -0.75)))
-        arrow = FancyArrowPatch((xs, ys), end, arrowstyle="-|>", mutation_scale=8,
-                                color=GREY, lw=0.9, ls="--", shrinkA=3, shrinkB=0,
-                                zorder=2, gid=f"{panel.key}-inflight-{d.number}")
+        arrow = FancyArrowPatch(
+            (xs, ys),
+            end,
+            arrowstyle="-|>",
+            mutation_scale=8,
+            color=GREY,
+            lw=0.9,
+            ls="--",
+            shrinkA=3,
+            shrinkB=0,
+            zorder=2,
+            gid=f"{panel.key}-inflight-{d.number}",
+        )
         ax.add_patch(arrow)
-        ax.text(end[0] + 0.03, end[1], f"{d.msg.type}\n{fmt_round(d.msg.tag)} to {d.msg.dst}",
-                fontsize=5, color=GREY, ha="left", va="center", linespacing=1.0, zorder=3,
-                gid=f"{panel.key}-inflightlabel-{d.number}")
+        ax.text(
+            end[0] + 0.03,
+            end[1],
+            f"{d.msg.type}\n{fmt_round(d.msg.tag)} to {d.msg.dst}",
+            fontsize=5,
+            color=GREY,
+            ha="left",
+            va="center",
+            linespacing=1.0,
+            zorder=3,
+            gid=f"{panel.key}-inflightlabel-{d.number}",
+        )
         return
     assert d.recv is not None
     xr, yr = d.recv + 1, lane[d.msg.dst]
     broken = d.backwards or d.recv >= valid or d.send >= valid
     color = GREY if broken else (RED if d.crosses else BLUE)
     conn = "arc3,rad=0.35" if ys == yr else "arc3,rad=0"
-    arrow = FancyArrowPatch((xs, ys), (xr, yr), arrowstyle="-|>", mutation_scale=10,
-                            color=color, lw=1.6 if d.crosses else 1.0,
-                            ls="--" if broken else "-", shrinkA=4, shrinkB=5,
-                            connectionstyle=conn, zorder=3,
-                            gid=f"{panel.key}-msg-{d.number}")
+    arrow = FancyArrowPatch(
+        (xs, ys),
+        (xr, yr),
+        arrowstyle="-|>",
+        mutation_scale=10,
+        color=color,
+        lw=1.6 if d.crosses else 1.0,
+        ls="--" if broken else "-",
+        shrinkA=4,
+        shrinkB=5,
+        connectionstyle=conn,
+        zorder=3,
+        gid=f"{panel.key}-msg-{d.number}",
+    )
     ax.add_patch(arrow)
     t = 0.3
-    ax.text(xs + (xr - xs) * t, ys + (yr - ys) * t, text, fontsize=5.5, color=color,
-            ha="center", va="center", zorder=3.5,
-            bbox=dict(boxstyle="round,pad=0.1", facecolor="white", edgecolor="none",
-                      alpha=0.8), gid=f"{panel.key}-msglabel-{d.number}")
+    ax.text(
+        xs + (xr - xs) * t,
+        ys + (yr - ys) * t,
+        text,
+        fontsize=5.5,
+        color=color,
+        ha="center",
+        va="center",
+        zorder=3.5,
+        bbox=dict(boxstyle="round,pad=0.1", facecolor="white", edgecolor="none", alpha=0.8),
+        gid=f"{panel.key}-msglabel-{d.number}",
+    )
 
 
 def result_title(model_name: str, verdict: str, bound: int) -> str:
     return f"{model_name}: {verdict} (bound {bound})"
 
 
-__all__ = ["FORMATS", "Panel", "counterexample_panels", "draw", "result_title",
-           "sample_panels", "write_diagram"]
+__all__ = [
+    "FORMATS",
+    "Panel",
+    "counterexample_panels",
+    "draw",
+    "result_title",
+    "sample_panels",
+    "write_diagram",
+]

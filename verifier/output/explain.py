@@ -12,11 +12,14 @@ import random
 from collections import deque
 from dataclasses import dataclass
 
+from verifier.core.runtime import Message, Round, Step, Trace
 from verifier.semantics.conditions import (
-    fmt_round, grouped_kappas, kappa_of, projections,
+    fmt_round,
+    grouped_kappas,
+    kappa_of,
+    projections,
 )
 from verifier.semantics.interp import Interpreter, ReplayError
-from verifier.core.runtime import Message, Round, Step, Trace
 
 
 @dataclass(frozen=True)
@@ -42,8 +45,9 @@ class Delivery:
         return self.recv is not None and self.recv < self.send
 
 
-def deliveries(interp: Interpreter, steps: tuple[Step, ...],
-               order: tuple[int, ...] | None = None) -> tuple[Delivery, ...]:
+def deliveries(
+    interp: Interpreter, steps: tuple[Step, ...], order: tuple[int, ...] | None = None
+) -> tuple[Delivery, ...]:
     """Match every consumed message with the event that sent it.
 
     Identical messages are indistinguishable, so a receive is matched with the earliest
@@ -81,16 +85,20 @@ def deliveries(interp: Interpreter, steps: tuple[Step, ...],
         crosses = False
         if r is not None:
             receiver = steps[r]
-            crosses = not (interp.round_of(receiver.proc, receiver.pre) <= m.tag
-                           <= interp.round_of(receiver.proc, receiver.post))
+            crosses = not (
+                interp.round_of(receiver.proc, receiver.pre)
+                <= m.tag
+                <= interp.round_of(receiver.proc, receiver.post)
+            )
         out.append(Delivery(number[k], m, i, r, crosses))
     return tuple(out)
 
 
 def misfit(interp: Interpreter, step: Step, kappa: Round) -> bool:
     """Whether ``kappa`` lies outside ``[round(pre), round(post)]`` of ``step``."""
-    return not (interp.round_of(step.proc, step.pre) <= kappa
-                <= interp.round_of(step.proc, step.post))
+    return not (
+        interp.round_of(step.proc, step.pre) <= kappa <= interp.round_of(step.proc, step.post)
+    )
 
 
 @dataclass(frozen=True)
@@ -127,9 +135,11 @@ class Reordering:
         if not self.valid:
             i = self.replayed
             s = self.steps[i]
-            return (f"NOT equivalent, not even a valid trace: only the first {i} of {n} "
-                    f"events replay (the next, event #{self.order[i] + 1} {s.proc} {s.edge}, "
-                    f"does not: {self.replay_error})")
+            return (
+                f"NOT equivalent, not even a valid trace: only the first {i} of {n} "
+                f"events replay (the next, event #{self.order[i] + 1} {s.proc} {s.edge}, "
+                f"does not: {self.replay_error})"
+            )
         if not self.equivalent:
             return "NOT equivalent: it replays, but changes some process's local states"
         if self.misfits:
@@ -138,18 +148,19 @@ class Reordering:
             pre = interp.round_of(s.proc, s.pre)
             post = interp.round_of(s.proc, s.post)
             span = fmt_round(pre) if pre == post else f"{fmt_round(pre)}..{fmt_round(post)}"
-            return (f"NOT equivalent to a round-grouped trace: it replays with the same local "
-                    f"states but is not round-grouped (event #{self.order[i] + 1} {s.proc} "
-                    f"{s.edge} has kappa {fmt_round(self.kappas[i])} outside its rounds "
-                    f"{span})")
+            return (
+                f"NOT equivalent to a round-grouped trace: it replays with the same local "
+                f"states but is not round-grouped (event #{self.order[i] + 1} {s.proc} "
+                f"{s.edge} has kappa {fmt_round(self.kappas[i])} outside its rounds "
+                f"{span})"
+            )
         return "NOT equivalent: it replays but is not round-grouped"
 
 
 def reorder(interp: Interpreter, trace: Trace) -> Reordering:
     """The reordering of :func:`verifier.semantics.conditions.reorder_by_kappa` (the events sorted
     stably by kappa) with its replay; ``order`` says where each event came from."""
-    keyed = sorted(range(len(trace.steps)),
-                   key=lambda i: (kappa_of(interp, trace.steps[i]), i))
+    keyed = sorted(range(len(trace.steps)), key=lambda i: (kappa_of(interp, trace.steps[i]), i))
     steps = tuple(trace.steps[i] for i in keyed)
     kappas = tuple(kappa_of(interp, s) for s in steps)
     replayed, error, replay = len(steps), "", None
@@ -158,11 +169,9 @@ def reorder(interp: Interpreter, trace: Trace) -> Reordering:
     except ReplayError as err:
         replayed, error = err.index, err.reason.split(": ", 1)[-1]
     grouped = replay is not None and grouped_kappas(interp, steps) is not None
-    equivalent = replay is not None and projections(interp, replay) == projections(interp,
-                                                                                    trace)
+    equivalent = replay is not None and projections(interp, replay) == projections(interp, trace)
     misfits = tuple(i for i, (s, k) in enumerate(zip(steps, kappas)) if misfit(interp, s, k))
-    return Reordering(steps, tuple(keyed), kappas, replayed, error, grouped, equivalent,
-                      misfits)
+    return Reordering(steps, tuple(keyed), kappas, replayed, error, grouped, equivalent, misfits)
 
 
 def inversions(interp: Interpreter, steps: tuple[Step, ...]) -> int:
@@ -171,8 +180,7 @@ def inversions(interp: Interpreter, steps: tuple[Step, ...]) -> int:
     return sum(1 for i in range(len(ks)) for j in range(i + 1, len(ks)) if ks[i] > ks[j])
 
 
-def sample_trace(interp: Interpreter, bound: int, seed: int = 0,
-                 walks: int = 200) -> Trace | None:
+def sample_trace(interp: Interpreter, bound: int, seed: int = 0, walks: int = 200) -> Trace | None:
     """A trace of at most ``bound`` events worth reordering, from ``walks`` random runs
     with a fixed seed: preferably one whose kappa-sorted reordering is an equivalent
     round-grouped trace while the trace itself is not round-grouped, with the most events

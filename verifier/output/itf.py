@@ -23,12 +23,21 @@ these variables:
 from __future__ import annotations
 
 from dsl.ir import (
-    BoolType, EnumType, IntType, MapType, ProcType, RecordType, SeqType, SetType, Type, domain,
+    BoolType,
+    EnumType,
+    IntType,
+    MapType,
+    ProcType,
+    RecordType,
+    SeqType,
+    SetType,
+    Type,
+    domain,
 )
-from verifier.semantics.interp import Interpreter
 from verifier.core.result import Violation
 from verifier.core.runtime import GState, Message, Round, Step, Trace
 from verifier.core.values import sort_key
+from verifier.semantics.interp import Interpreter
 
 FORMAT_DESCRIPTION = "https://apalache-mc.org/docs/adr/015adr-trace.html"
 MAX_SAFE_INT = 2**53 - 1
@@ -49,14 +58,16 @@ def itf_value(ty: Type, v: object) -> object:
     if isinstance(ty, ProcType):
         return f"{ty.role}[{v}]"
     if isinstance(ty, RecordType):
-        return {name: itf_value(fty, x)
-                for (name, fty), x in zip(ty.fields, v)}  # type: ignore[call-overload]
+        return {name: itf_value(fty, x) for (name, fty), x in zip(ty.fields, v)}  # type: ignore[call-overload]
     if isinstance(ty, SetType):
         elems = sorted(v, key=sort_key)  # type: ignore[call-overload]
         return {"#set": [itf_value(ty.elem, x) for x in elems]}
     if isinstance(ty, MapType):
-        return {"#map": [[itf_value(ty.key, k), itf_value(ty.value, x)]
-                         for k, x in zip(domain(ty.key), v)]}  # type: ignore[call-overload]
+        return {
+            "#map": [
+                [itf_value(ty.key, k), itf_value(ty.value, x)] for k, x in zip(domain(ty.key), v)
+            ]
+        }  # type: ignore[call-overload]
     if isinstance(ty, SeqType):
         return [itf_value(ty.elem, x) for x in v]  # type: ignore[attr-defined]
     raise TypeError(ty)
@@ -68,30 +79,45 @@ def itf_round(r: Round) -> dict:
 
 def itf_message(interp: Interpreter, m: Message) -> dict:
     decl = interp.model.message(m.type)
-    return {"type": m.type, "src": str(m.src), "dst": str(m.dst), "tag": itf_round(m.tag),
-            "fields": {n: itf_value(t, v) for (n, t), v in zip(decl.fields, m.fields)}}
+    return {
+        "type": m.type,
+        "src": str(m.src),
+        "dst": str(m.dst),
+        "tag": itf_round(m.tag),
+        "fields": {n: itf_value(t, v) for (n, t), v in zip(decl.fields, m.fields)},
+    }
 
 
 def _variant(tag: str, value: object) -> dict:
     return {"tag": tag, "value": value}
 
 
-def _event(interp: Interpreter, index: int, step: Step | None,
-           violations: tuple[Violation, ...]) -> dict:
+def _event(
+    interp: Interpreter, index: int, step: Step | None, violations: tuple[Violation, ...]
+) -> dict:
     if step is None:
-        return {"index": 0, "process": "", "edge": "init", "params": {},
-                "received": _variant("None", {"#tup": []}), "sent": [], "violations": []}
+        return {
+            "index": 0,
+            "process": "",
+            "edge": "init",
+            "params": {},
+            "received": _variant("None", {"#tup": []}),
+            "sent": [],
+            "violations": [],
+        }
     edge = interp.proc_role(step.proc).edge(step.edge)
     return {
         "index": index,
         "process": str(step.proc),
         "edge": step.edge,
         "params": {n: itf_value(t, v) for (n, t), v in zip(edge.params, step.params)},
-        "received": (_variant("Some", itf_message(interp, step.consumed))
-                     if step.consumed is not None else _variant("None", {"#tup": []})),
+        "received": (
+            _variant("Some", itf_message(interp, step.consumed))
+            if step.consumed is not None
+            else _variant("None", {"#tup": []})
+        ),
         "sent": [itf_message(interp, m) for m in step.sent],
-        "violations": [f"{v.condition}: {v.text}" for v in violations
-                       if v.step == index - 1],
+        "violations": [f"{v.condition}: {v.text}" for v in violations if v.step == index - 1],
     }
 
 
@@ -100,25 +126,44 @@ def state_vars(interp: Interpreter) -> list[str]:
     return names + ["round", "network", "event"]
 
 
-def _state(interp: Interpreter, index: int, s: GState, step: Step | None,
-           violations: tuple[Violation, ...]) -> dict:
+def _state(
+    interp: Interpreter, index: int, s: GState, step: Step | None, violations: tuple[Violation, ...]
+) -> dict:
     out: dict = {"#meta": {"index": index}}
     for role in interp.model.roles:
         procs = [(p, loc) for p, loc in zip(interp.procs, s.locals) if p.role == role.name]
         for k, decl in enumerate(role.vars):
             out[f"{role.name}.{decl.name}"] = {
-                "#map": [[str(p), itf_value(decl.ty, loc[k])] for p, loc in procs]}
-    out["round"] = {"#map": [[str(p), itf_round(interp.round_of(p, loc))]
-                             for p, loc in zip(interp.procs, s.locals)]}
-    net = sorted(s.network, key=lambda mc: (str(mc[0].dst), str(mc[0].src), mc[0].type,
-                                            sort_key(mc[0].fields), mc[0].tag))
+                "#map": [[str(p), itf_value(decl.ty, loc[k])] for p, loc in procs]
+            }
+    out["round"] = {
+        "#map": [
+            [str(p), itf_round(interp.round_of(p, loc))] for p, loc in zip(interp.procs, s.locals)
+        ]
+    }
+    net = sorted(
+        s.network,
+        key=lambda mc: (
+            str(mc[0].dst),
+            str(mc[0].src),
+            mc[0].type,
+            sort_key(mc[0].fields),
+            mc[0].tag,
+        ),
+    )
     out["network"] = {"#map": [[itf_message(interp, m), itf_int(c)] for m, c in net]}
     out["event"] = _event(interp, index, step, violations)
     return out
 
 
-def trace_itf(interp: Interpreter, trace: Trace, *, description: str,
-              violations: tuple[Violation, ...] = (), meta: dict | None = None) -> dict:
+def trace_itf(
+    interp: Interpreter,
+    trace: Trace,
+    *,
+    description: str,
+    violations: tuple[Violation, ...] = (),
+    meta: dict | None = None,
+) -> dict:
     """``trace`` as an ITF object (see the module docstring); ``meta`` is merged into the
     top-level ``#meta``."""
     model = interp.model

@@ -6,11 +6,11 @@ rounds and tags); nothing here prints: the CLI decides where text goes.
 
 from __future__ import annotations
 
-from verifier.semantics.conditions import fmt_round
-from verifier.semantics.interp import Interpreter
 from verifier.core.result import CheckResult, Verdict, Violation
 from verifier.core.runtime import Message, Step, Trace
 from verifier.core.values import format_value, to_json
+from verifier.semantics.conditions import fmt_round
+from verifier.semantics.interp import Interpreter
 
 
 def _msg_args(interp: Interpreter, m: Message) -> list[tuple[str, str]]:
@@ -33,8 +33,9 @@ def changed_vars(interp: Interpreter, step: Step, full: bool = False) -> list[tu
     return out
 
 
-def format_step(interp: Interpreter, i: int, step: Step, marks: list[Violation],
-                full: bool = False) -> list[str]:
+def format_step(
+    interp: Interpreter, i: int, step: Step, marks: list[Violation], full: bool = False
+) -> list[str]:
     edge = interp.proc_role(step.proc).edge(step.edge)
     params = ", ".join(f"{n}={format_value(t, v)}" for (n, t), v in zip(edge.params, step.params))
     head = f"{i + 1:>3}. {step.proc} {step.edge}" + (f"({params})" if params else "")
@@ -55,8 +56,13 @@ def format_step(interp: Interpreter, i: int, step: Step, marks: list[Violation],
 
 def message_json(interp: Interpreter, m: Message) -> dict:
     decl = interp.model.message(m.type)
-    return {"type": m.type, "src": str(m.src), "dst": str(m.dst), "tag": list(m.tag),
-            "fields": {n: to_json(t, v) for (n, t), v in zip(decl.fields, m.fields)}}
+    return {
+        "type": m.type,
+        "src": str(m.src),
+        "dst": str(m.dst),
+        "tag": list(m.tag),
+        "fields": {n: to_json(t, v) for (n, t), v in zip(decl.fields, m.fields)},
+    }
 
 
 def trace_json(interp: Interpreter, trace: Trace) -> list[dict]:
@@ -64,17 +70,22 @@ def trace_json(interp: Interpreter, trace: Trace) -> list[dict]:
     for step in trace.steps:
         role = interp.proc_role(step.proc)
         edge = role.edge(step.edge)
-        events.append({
-            "process": str(step.proc),
-            "edge": step.edge,
-            "params": {n: to_json(t, v) for (n, t), v in zip(edge.params, step.params)},
-            "received": message_json(interp, step.consumed) if step.consumed else None,
-            "sent": [message_json(interp, m) for m in step.sent],
-            "changed": {d.name: to_json(d.ty, b)
-                        for d, a, b in zip(role.vars, step.pre, step.post) if a != b},
-            "round_before": list(interp.round_of(step.proc, step.pre)),
-            "round_after": list(interp.round_of(step.proc, step.post)),
-        })
+        events.append(
+            {
+                "process": str(step.proc),
+                "edge": step.edge,
+                "params": {n: to_json(t, v) for (n, t), v in zip(edge.params, step.params)},
+                "received": message_json(interp, step.consumed) if step.consumed else None,
+                "sent": [message_json(interp, m) for m in step.sent],
+                "changed": {
+                    d.name: to_json(d.ty, b)
+                    for d, a, b in zip(role.vars, step.pre, step.post)
+                    if a != b
+                },
+                "round_before": list(interp.round_of(step.proc, step.pre)),
+                "round_after": list(interp.round_of(step.proc, step.post)),
+            }
+        )
     return events
 
 
@@ -92,8 +103,10 @@ def result_json(interp: Interpreter, result: CheckResult) -> dict:
         "reason": result.reason,
         "depth": result.depth,
         "trace": trace_json(interp, result.trace) if result.trace else None,
-        "violations": [{"step": v.step + 1, "condition": v.condition, "text": v.text}
-                       for v in result.violations],
+        "violations": [
+            {"step": v.step + 1, "condition": v.condition, "text": v.text}
+            for v in result.violations
+        ],
         "timings": {"seconds": round(s.seconds, 3), "per_bound": s.per_bound},
         "solver_calls": s.solver_calls,
         "refuted": s.refuted,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from verifier.core.runtime import Trace
+from verifier.output.render import trace_json
 from verifier.semantics.conditions import fmt_round
 from verifier.semantics.interp import Interpreter
-from verifier.output.render import trace_json
-from verifier.core.runtime import Trace
-from verifier.synth.pipeline import Status, SynthReport, SynthRow
 from verifier.synth.attrs import Mono
+from verifier.synth.pipeline import Status, SynthReport, SynthRow
 
 
 def _verdict(row: SynthRow, bound: int) -> str:
@@ -22,8 +22,10 @@ def _evidence(row: SynthRow, bound: int) -> str:
     if row.status is Status.NOT_MONOTONE and row.drop is not None:
         d = row.drop
         who = f"{row.drop_attr.text}" if row.drop_attr else ""
-        return (f"{d.proc} lowers {who} {fmt_round(d.before)} -> {fmt_round(d.after)} in "
-                f"'{d.step.edge}' (event {len(d.trace)})")
+        return (
+            f"{d.proc} lowers {who} {fmt_round(d.before)} -> {fmt_round(d.after)} in "
+            f"'{d.step.edge}' (event {len(d.trace)})"
+        )
     if row.status is Status.TRIVIAL:
         if row.monotone is Mono.DROPS:
             return ""
@@ -34,8 +36,11 @@ def _evidence(row: SynthRow, bound: int) -> str:
         c = row.confirmation
         if c is None:
             return "not confirmed"
-        return {True: "confirmed (explicit)", False: "engines disagree",
-                None: "not confirmed (explicit budget)"}[c.confirmed]
+        return {
+            True: "confirmed (explicit)",
+            False: "engines disagree",
+            None: "not confirmed (explicit budget)",
+        }[c.confirmed]
     if row.result is not None:
         if row.status is Status.UNKNOWN:
             return row.note or row.result.reason
@@ -61,14 +66,24 @@ def format_report(rep: SynthReport, details: bool = True) -> str:
     """The ranked table, then the counterexamples and drops behind its rows."""
     o = rep.options
     m = rep.model
-    head = (f"{m.name} ({m.file}): round-attribute synthesis up to bound {o.bound} "
-            f"(witness bound {o.kprime}), closure engine {o.engine.value}")
+    head = (
+        f"{m.name} ({m.file}): round-attribute synthesis up to bound {o.bound} "
+        f"(witness bound {o.kprime}), closure engine {o.engine.value}"
+    )
     cols = ["#", "attribute", "source", "monotone", "gran", "verdict", "evidence"]
     table = [cols]
     for i, r in enumerate(rep.rows, 1):
-        table.append([str(i), r.candidate.text, ",".join(r.candidate.sources),
-                      r.monotone.value, "-" if r.granularity is None else str(r.granularity),
-                      _verdict(r, o.bound), _evidence(r, o.bound)])
+        table.append(
+            [
+                str(i),
+                r.candidate.text,
+                ",".join(r.candidate.sources),
+                r.monotone.value,
+                "-" if r.granularity is None else str(r.granularity),
+                _verdict(r, o.bound),
+                _evidence(r, o.bound),
+            ]
+        )
     widths = [max(len(row[c]) for row in table) for c in range(len(cols))]
     lines = [head, ""]
     for j, row in enumerate(table):
@@ -77,18 +92,26 @@ def format_report(rep: SynthReport, details: bool = True) -> str:
             lines.append("  " + "  ".join("-" * w for w in widths))
     lines.append("")
     closed = [r for r in rep.rows if r.status.closed and r.nontrivial_monotone]
-    lines.append(f"{len(closed)} monotone non-trivial candidate(s) closed up to bound {o.bound}"
-                 + (": " + ", ".join(r.candidate.text for r in closed) if closed else "."))
-    conf = [str(i) for i, r in enumerate(rep.rows, 1) if r.status is Status.NOT_CLOSED
-            and r.confirmation is not None and r.confirmation.confirmed]
+    lines.append(
+        f"{len(closed)} monotone non-trivial candidate(s) closed up to bound {o.bound}"
+        + (": " + ", ".join(r.candidate.text for r in closed) if closed else ".")
+    )
+    conf = [
+        str(i)
+        for i, r in enumerate(rep.rows, 1)
+        if r.status is Status.NOT_CLOSED and r.confirmation is not None and r.confirmation.confirmed
+    ]
     if conf:
-        lines.append("Counterexamples confirmed by the explicit engine (replayed; no grouped "
-                     "trace of the witness bound has their projections): rows "
-                     + ", ".join(conf) + ".")
+        lines.append(
+            "Counterexamples confirmed by the explicit engine (replayed; no grouped "
+            "trace of the witness bound has their projections): rows " + ", ".join(conf) + "."
+        )
     for n in rep.notes:
         lines.append(f"note: {n}")
-    lines.append(f"[{len(rep.attributes)} role attributes, {rep.checks} closure checks, "
-                 f"{rep.seconds:.1f} s (attributes {rep.attr_seconds:.1f} s)]")
+    lines.append(
+        f"[{len(rep.attributes)} role attributes, {rep.checks} closure checks, "
+        f"{rep.seconds:.1f} s (attributes {rep.attr_seconds:.1f} s)]"
+    )
     if details:
         lines += _details(rep)
     return "\n".join(lines)
@@ -99,8 +122,10 @@ def _details(rep: SynthReport) -> list[str]:
     for i, r in enumerate(rep.rows, 1):
         if r.status is Status.NOT_CLOSED and r.result is not None and r.result.trace:
             interp = Interpreter(rep.model, r.candidate.rounds())
-            out += ["", f"row {i}: {r.candidate.text}: counterexample of "
-                        f"{len(r.result.trace)} events"]
+            out += [
+                "",
+                f"row {i}: {r.candidate.text}: counterexample of {len(r.result.trace)} events",
+            ]
             out += _trace_lines(interp, r.result.trace)
             out += [f"    suspicious: {v.text}" for v in r.result.violations]
             if r.confirmation is not None:
@@ -124,22 +149,38 @@ def row_json(rep: SynthReport, r: SynthRow) -> dict:
     }
     if r.drop is not None:
         interp = Interpreter(rep.model)
-        out["drop"] = {"attribute": r.drop_attr.text if r.drop_attr else None,
-                       "process": str(r.drop.proc), "before": list(r.drop.before),
-                       "after": list(r.drop.after), "trace": trace_json(interp, r.drop.trace)}
+        out["drop"] = {
+            "attribute": r.drop_attr.text if r.drop_attr else None,
+            "process": str(r.drop.proc),
+            "before": list(r.drop.before),
+            "after": list(r.drop.after),
+            "trace": trace_json(interp, r.drop.trace),
+        }
     if r.result is not None:
         res = r.result
-        out["check"] = {"verdict": res.verdict.value, "depth": res.depth, "reason": res.reason,
-                        "engine": res.engine.value, "seconds": round(res.stats.seconds, 3)}
+        out["check"] = {
+            "verdict": res.verdict.value,
+            "depth": res.depth,
+            "reason": res.reason,
+            "engine": res.engine.value,
+            "seconds": round(res.stats.seconds, 3),
+        }
         if res.trace is not None:
             interp = Interpreter(rep.model, c.rounds())
             out["counterexample"] = {
-                "length": len(res.trace), "trace": trace_json(interp, res.trace),
-                "violations": [{"step": v.step + 1, "condition": v.condition, "text": v.text}
-                               for v in res.violations]}
+                "length": len(res.trace),
+                "trace": trace_json(interp, res.trace),
+                "violations": [
+                    {"step": v.step + 1, "condition": v.condition, "text": v.text}
+                    for v in res.violations
+                ],
+            }
     if r.confirmation is not None:
-        out["confirmation"] = {"confirmed": r.confirmation.confirmed,
-                               "text": r.confirmation.text, "nodes": r.confirmation.nodes}
+        out["confirmation"] = {
+            "confirmed": r.confirmation.confirmed,
+            "text": r.confirmation.text,
+            "nodes": r.confirmation.nodes,
+        }
     if r.note:
         out["note"] = r.note
     if r.same_as is not None:
@@ -150,10 +191,16 @@ def row_json(rep: SynthReport, r: SynthRow) -> dict:
 def report_json(rep: SynthReport) -> dict:
     o = rep.options
     return {
-        "model": rep.model.name, "file": rep.model.file, "bound": o.bound,
-        "witness_bound": o.kprime, "engine": o.engine.value,
-        "attribute_engine": o.attr_engine.value, "solver": o.solver,
-        "seconds": round(rep.seconds, 3), "attribute_seconds": round(rep.attr_seconds, 3),
-        "closure_checks": rep.checks, "notes": rep.notes,
+        "model": rep.model.name,
+        "file": rep.model.file,
+        "bound": o.bound,
+        "witness_bound": o.kprime,
+        "engine": o.engine.value,
+        "attribute_engine": o.attr_engine.value,
+        "solver": o.solver,
+        "seconds": round(rep.seconds, 3),
+        "attribute_seconds": round(rep.attr_seconds, 3),
+        "closure_checks": rep.checks,
+        "notes": rep.notes,
         "rows": [row_json(rep, r) for r in rep.rows],
     }

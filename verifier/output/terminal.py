@@ -18,13 +18,13 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from verifier.semantics.conditions import fmt_round, plural
-from verifier.output.explain import Reordering, deliveries, inversions
-from verifier.semantics.interp import Interpreter
-from verifier.output.render import changed_vars, format_message
 from verifier.core.result import CheckResult, Verdict, Violation
 from verifier.core.runtime import Round, Step, Trace
 from verifier.core.values import format_value
+from verifier.output.explain import Reordering, deliveries, inversions
+from verifier.output.render import changed_vars, format_message
+from verifier.semantics.conditions import fmt_round, plural
+from verifier.semantics.interp import Interpreter
 
 PLAIN_WIDTH = 120  # the width of output that does not go to a terminal (unless COLUMNS)
 
@@ -50,9 +50,17 @@ def make_console(file: IO[str], *, no_color: bool = False) -> Console:
             width = int(os.environ.get("COLUMNS", "")) or PLAIN_WIDTH
         except ValueError:
             width = PLAIN_WIDTH
-    return Console(file=file, color_system="auto" if color else None,
-                   force_terminal=color, no_color=not color, width=width, highlight=False,
-                   emoji=False, markup=False, soft_wrap=False)
+    return Console(
+        file=file,
+        color_system="auto" if color else None,
+        force_terminal=color,
+        no_color=not color,
+        width=width,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        soft_wrap=False,
+    )
 
 
 def emit(console: Console, parts: list) -> None:
@@ -72,6 +80,7 @@ def emit(console: Console, parts: list) -> None:
 
 # ---------------------------------------------------------------------------- verdicts
 
+
 def verdict_text(result: CheckResult) -> str:
     """``closed (all bounds)``, ``closed up to bound 4``, ``not closed`` or ``unknown``."""
     if result.verdict is Verdict.CLOSED_BOUNDED:
@@ -81,8 +90,12 @@ def verdict_text(result: CheckResult) -> str:
 
 def banner(model_name: str, result: CheckResult) -> RenderableType:
     """The verdict in a box: green closed, red not closed, yellow unknown."""
-    style = {Verdict.CLOSED_ALL: "bold green", Verdict.CLOSED_BOUNDED: "bold green",
-             Verdict.NOT_CLOSED: "bold red", Verdict.UNKNOWN: "bold yellow"}[result.verdict]
+    style = {
+        Verdict.CLOSED_ALL: "bold green",
+        Verdict.CLOSED_BOUNDED: "bold green",
+        Verdict.NOT_CLOSED: "bold red",
+        Verdict.UNKNOWN: "bold yellow",
+    }[result.verdict]
     text = Text.assemble((f"{model_name}: ", "bold"), (verdict_text(result), style))
     return Panel.fit(text, border_style=style, box=box.ROUNDED)
 
@@ -90,11 +103,17 @@ def banner(model_name: str, result: CheckResult) -> RenderableType:
 def stats_line(result: CheckResult) -> Text:
     s = result.stats
     engine = result.engine.value + (f" ({result.solver})" if result.solver else "")
-    extra = (f", {plural(s.solver_calls, 'solver call')}, "
-             f"{plural(s.refuted, 'suspicious trace')} refuted"
-             if result.engine.value == "smt" else f", {s.nodes} search nodes")
-    return Text(f"[{engine}: bound {result.bound}, witness bound {result.witness_bound}, "
-                f"{s.seconds:.2f} s{extra}]", style="dim")
+    extra = (
+        f", {plural(s.solver_calls, 'solver call')}, "
+        f"{plural(s.refuted, 'suspicious trace')} refuted"
+        if result.engine.value == "smt"
+        else f", {s.nodes} search nodes"
+    )
+    return Text(
+        f"[{engine}: bound {result.bound}, witness bound {result.witness_bound}, "
+        f"{s.seconds:.2f} s{extra}]",
+        style="dim",
+    )
 
 
 def result_view(interp: Interpreter, result: CheckResult, full: bool = False) -> list:
@@ -104,14 +123,19 @@ def result_view(interp: Interpreter, result: CheckResult, full: bool = False) ->
     kp = result.witness_bound
     if result.verdict is Verdict.NOT_CLOSED and result.trace is not None:
         n = len(result.trace)
-        out.append(Text(f"counterexample: a trace of {n} event{'s' if n != 1 else ''}",
-                        style="bold"))
+        out.append(
+            Text(f"counterexample: a trace of {n} event{'s' if n != 1 else ''}", style="bold")
+        )
         out.append(trace_table(interp, result.trace.steps, result.violations, full))
         why = [v.text for v in result.violations]
         if why:
             out.append(Text("suspicious because: " + "; ".join(why)))
-        out.append(Text(f"No round-grouped trace of at most {kp} events reproduces these "
-                        f"local states (every process's projection)."))
+        out.append(
+            Text(
+                f"No round-grouped trace of at most {kp} events reproduces these "
+                f"local states (every process's projection)."
+            )
+        )
     elif result.reason:
         out.append(Text(result.reason))
     out.append(stats_line(result))
@@ -119,6 +143,7 @@ def result_view(interp: Interpreter, result: CheckResult, full: bool = False) ->
 
 
 # ---------------------------------------------------------------------------- traces
+
 
 def _round_cell(interp: Interpreter, step: Step) -> Text:
     pre = interp.round_of(step.proc, step.pre)
@@ -130,8 +155,7 @@ def _round_cell(interp: Interpreter, step: Step) -> Text:
 
 def event_name(interp: Interpreter, step: Step) -> str:
     edge = interp.proc_role(step.proc).edge(step.edge)
-    params = ", ".join(f"{n}={format_value(t, v)}" for (n, t), v in zip(edge.params,
-                                                                         step.params))
+    params = ", ".join(f"{n}={format_value(t, v)}" for (n, t), v in zip(edge.params, step.params))
     return step.edge + (f"({params})" if params else "")
 
 
@@ -140,10 +164,14 @@ def _crossing(interp: Interpreter, steps: tuple[Step, ...]) -> set[int]:
     return {d.recv for d in deliveries(interp, steps) if d.crosses and d.recv is not None}
 
 
-def trace_table(interp: Interpreter, steps: tuple[Step, ...],
-                violations: tuple[Violation, ...] = (), full: bool = False,
-                kappas: tuple[Round, ...] | None = None,
-                numbers: tuple[int, ...] | None = None) -> Table:
+def trace_table(
+    interp: Interpreter,
+    steps: tuple[Step, ...],
+    violations: tuple[Violation, ...] = (),
+    full: bool = False,
+    kappas: tuple[Round, ...] | None = None,
+    numbers: tuple[int, ...] | None = None,
+) -> Table:
     """One row per event: process, edge, round (a change in bold), and what happened:
     the message received (red when it crosses a round boundary), the variables that
     changed (all with ``full``), the messages sent, the local conditions broken (red).
@@ -161,9 +189,12 @@ def trace_table(interp: Interpreter, steps: tuple[Step, ...],
     for i, step in enumerate(steps):
         lines: list[Text] = []
         if step.consumed is not None:
-            lines.append(Text("received " + format_message(interp, step.consumed,
-                                                           direction="from"),
-                              style="red" if i in crossing else ""))
+            lines.append(
+                Text(
+                    "received " + format_message(interp, step.consumed, direction="from"),
+                    style="red" if i in crossing else "",
+                )
+            )
         for name, a, b in changed_vars(interp, step, full):
             lines.append(Text(f"{name}: {a} -> {b}" if a != b else f"{name} = {a}"))
         for m in step.sent:
@@ -175,9 +206,12 @@ def trace_table(interp: Interpreter, steps: tuple[Step, ...],
         row = [Text(str(numbers[i] if numbers else i + 1))]
         if kappas is not None:
             row.append(Text(fmt_round(kappas[i])))
-        row += [Text(str(step.proc)), Text(event_name(interp, step),
-                                            style="bold red" if red else ""),
-                _round_cell(interp, step), Text("\n").join(lines) if lines else Text("-")]
+        row += [
+            Text(str(step.proc)),
+            Text(event_name(interp, step), style="bold red" if red else ""),
+            _round_cell(interp, step),
+            Text("\n").join(lines) if lines else Text("-"),
+        ]
         last_of_round = kappas is not None and i + 1 < len(steps) and kappas[i + 1] != kappas[i]
         table.add_row(*row, end_section=last_of_round)
     return table
@@ -187,30 +221,41 @@ def _compact(interp: Interpreter, step: Step, red: bool, crossing: bool) -> Text
     text = Text(f"{step.proc} {event_name(interp, step)}", style="bold red" if red else "")
     if step.consumed is not None:
         m = step.consumed
-        text.append(f"\n  <- {m.type} {fmt_round(m.tag)} from {m.src}",
-                    style="red" if crossing else "")
+        text.append(
+            f"\n  <- {m.type} {fmt_round(m.tag)} from {m.src}", style="red" if crossing else ""
+        )
     for m in step.sent:
         text.append(f"\n  -> {m.type} {fmt_round(m.tag)} to {m.dst}")
     return text
 
 
-def side_by_side(interp: Interpreter, trace: Trace, reordering: Reordering,
-                 left_title: str, right_title: str,
-                 offending: frozenset[int] = frozenset()) -> RenderableType:
+def side_by_side(
+    interp: Interpreter,
+    trace: Trace,
+    reordering: Reordering,
+    left_title: str,
+    right_title: str,
+    offending: frozenset[int] = frozenset(),
+) -> RenderableType:
     """The trace and its reordering by kappa as two compact tables side by side: each
     event with the messages it receives (``<-``) and sends (``->``) with their tags; the
     reordering has a kappa column, keeps the original event numbers, and separates rounds."""
-    left = Table(title=left_title, title_justify="left", box=ROUNDS_BOX,
-                 show_edge=False, pad_edge=False)
+    left = Table(
+        title=left_title, title_justify="left", box=ROUNDS_BOX, show_edge=False, pad_edge=False
+    )
     left.add_column("#", justify="right")
     left.add_column("event")
     left.add_column("round")
     cross = _crossing(interp, trace.steps)
     for i, step in enumerate(trace.steps):
-        left.add_row(str(i + 1), _compact(interp, step, i in offending, i in cross),
-                     _round_cell(interp, step))
-    right = Table(title=right_title, title_justify="left", box=ROUNDS_BOX,
-                  show_edge=False, pad_edge=False)
+        left.add_row(
+            str(i + 1),
+            _compact(interp, step, i in offending, i in cross),
+            _round_cell(interp, step),
+        )
+    right = Table(
+        title=right_title, title_justify="left", box=ROUNDS_BOX, show_edge=False, pad_edge=False
+    )
     right.add_column("#", justify="right")
     right.add_column("kappa")
     right.add_column("event")
@@ -219,9 +264,13 @@ def side_by_side(interp: Interpreter, trace: Trace, reordering: Reordering,
     ks = reordering.kappas
     for i, step in enumerate(reordering.steps):
         bad = i in reordering.misfits or i >= reordering.replayed
-        right.add_row(str(reordering.order[i] + 1), Text(fmt_round(ks[i])),
-                      _compact(interp, step, bad, i in rcross), _round_cell(interp, step),
-                      end_section=i + 1 < len(ks) and ks[i + 1] != ks[i])
+        right.add_row(
+            str(reordering.order[i] + 1),
+            Text(fmt_round(ks[i])),
+            _compact(interp, step, bad, i in rcross),
+            _round_cell(interp, step),
+            end_section=i + 1 < len(ks) and ks[i + 1] != ks[i],
+        )
     grid = Table.grid(padding=(0, 4))
     grid.add_column()
     grid.add_column()
@@ -229,26 +278,37 @@ def side_by_side(interp: Interpreter, trace: Trace, reordering: Reordering,
     return grid
 
 
-def explain_view(interp: Interpreter, trace: Trace, reordering: Reordering, *,
-                 sample_seed: int | None = None,
-                 violations: tuple[Violation, ...] = ()) -> list:
+def explain_view(
+    interp: Interpreter,
+    trace: Trace,
+    reordering: Reordering,
+    *,
+    sample_seed: int | None = None,
+    violations: tuple[Violation, ...] = (),
+) -> list:
     """The side-by-side view of ``explain``: for a closed protocol a sample trace (from a
     random search with ``sample_seed``), for a counterexample the trace; and its
     reordering by kappa, with one sentence saying what the reordering is."""
     n = len(trace)
     k = inversions(interp, trace.steps)
     if sample_seed is not None:
-        head = (f"A sample trace of {n} event{'s' if n != 1 else ''} (random search, seed "
-                f"{sample_seed}; {k} pair{'s' if k != 1 else ''} of events out of kappa "
-                f"order) and its reordering by kappa:")
+        head = (
+            f"A sample trace of {n} event{'s' if n != 1 else ''} (random search, seed "
+            f"{sample_seed}; {k} pair{'s' if k != 1 else ''} of events out of kappa "
+            f"order) and its reordering by kappa:"
+        )
         lt = "sample trace"
     else:
-        head = "The counterexample and the best grouped attempt (its events sorted stably " \
-               "by kappa):"
+        head = (
+            "The counterexample and the best grouped attempt (its events sorted stably by kappa):"
+        )
         lt = "counterexample"
     verdict = reordering.summary(interp)
     style = "green" if reordering.equivalent and reordering.grouped else "red"
-    return [Text(head, style="bold"),
-            side_by_side(interp, trace, reordering, lt, "sorted by kappa",
-                         frozenset(v.step for v in violations)),
-            Text.assemble("reordering: ", (verdict, style))]
+    return [
+        Text(head, style="bold"),
+        side_by_side(
+            interp, trace, reordering, lt, "sorted by kappa", frozenset(v.step for v in violations)
+        ),
+        Text.assemble("reordering: ", (verdict, style)),
+    ]

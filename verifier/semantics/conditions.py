@@ -17,21 +17,22 @@ if TYPE_CHECKING:
 Projections = tuple[tuple[tuple, ...], ...]
 
 
-def initial_projections(interp: "Interpreter") -> Projections:
+def initial_projections(interp: Interpreter) -> Projections:
     s0 = interp.initial()
     return tuple((interp.observe(p, s0.locals[i]),) for i, p in enumerate(interp.procs))
 
 
-def extend_projections(interp: "Interpreter", projs: Projections, pidx: int,
-                       step: Step) -> Projections:
+def extend_projections(
+    interp: Interpreter, projs: Projections, pidx: int, step: Step
+) -> Projections:
     """The projections after ``step`` (by process number ``pidx``): stuttering removed."""
     obs = interp.observe(step.proc, step.post)
     if projs[pidx][-1] == obs:
         return projs
-    return projs[:pidx] + (projs[pidx] + (obs,),) + projs[pidx + 1:]
+    return projs[:pidx] + (projs[pidx] + (obs,),) + projs[pidx + 1 :]
 
 
-def projections(interp: "Interpreter", trace: Trace) -> Projections:
+def projections(interp: Interpreter, trace: Trace) -> Projections:
     """``proj_p(trace)`` for every process p, in the interpreter's process order."""
     index = {p: i for i, p in enumerate(interp.procs)}
     projs = initial_projections(interp)
@@ -49,42 +50,62 @@ def fmt_round(r: Round) -> str:
     return "(" + ", ".join(str(x) for x in r) + ")"
 
 
-def step_violations(interp: "Interpreter", i: int, step: Step) -> list[Violation]:
+def step_violations(interp: Interpreter, i: int, step: Step) -> list[Violation]:
     """The local conditions ``step`` (the i-th event of a trace) breaks."""
     out: list[Violation] = []
     pre = interp.round_of(step.proc, step.pre)
     post = interp.round_of(step.proc, step.post)
     who = str(step.proc)
     if post < pre:
-        out.append(Violation(i, "monotone",
-                             f"{who} lowered its round from {fmt_round(pre)} to "
-                             f"{fmt_round(post)} in '{step.edge}'"))
+        out.append(
+            Violation(
+                i,
+                "monotone",
+                f"{who} lowered its round from {fmt_round(pre)} to "
+                f"{fmt_round(post)} in '{step.edge}'",
+            )
+        )
     for m in step.sent:
         declared = interp.declared_round(m)
         if declared is not None and declared != m.tag:
-            out.append(Violation(i, "send",
-                                 f"{who} sent {m.type} to {m.dst} declaring round "
-                                 f"{fmt_round(declared)} while in round {fmt_round(m.tag)}"))
+            out.append(
+                Violation(
+                    i,
+                    "send",
+                    f"{who} sent {m.type} to {m.dst} declaring round "
+                    f"{fmt_round(declared)} while in round {fmt_round(m.tag)}",
+                )
+            )
     m = step.consumed
     if m is not None:
         if m.tag < pre:
-            out.append(Violation(i, "receive",
-                                 f"{who} acted on a round-{fmt_round(m.tag)} {m.type} from "
-                                 f"{m.src} while in round {fmt_round(pre)} (a stale message "
-                                 f"changed its state or made it send)"))
+            out.append(
+                Violation(
+                    i,
+                    "receive",
+                    f"{who} acted on a round-{fmt_round(m.tag)} {m.type} from "
+                    f"{m.src} while in round {fmt_round(pre)} (a stale message "
+                    f"changed its state or made it send)",
+                )
+            )
         elif m.tag > post:
-            out.append(Violation(i, "receive",
-                                 f"{who} acted on a round-{fmt_round(m.tag)} {m.type} from "
-                                 f"{m.src} but stayed in round {fmt_round(post)} (a future "
-                                 f"message used without moving to its round)"))
+            out.append(
+                Violation(
+                    i,
+                    "receive",
+                    f"{who} acted on a round-{fmt_round(m.tag)} {m.type} from "
+                    f"{m.src} but stayed in round {fmt_round(post)} (a future "
+                    f"message used without moving to its round)",
+                )
+            )
     return out
 
 
-def trace_violations(interp: "Interpreter", trace: Trace) -> tuple[Violation, ...]:
+def trace_violations(interp: Interpreter, trace: Trace) -> tuple[Violation, ...]:
     return tuple(v for i, s in enumerate(trace.steps) for v in step_violations(interp, i, s))
 
 
-def kappa_of(interp: "Interpreter", step: Step) -> Round:
+def kappa_of(interp: Interpreter, step: Step) -> Round:
     """The round the reordering lemma gives an event: the tag of the message it receives,
     else its round before the event."""
     if step.consumed is not None:
@@ -92,7 +113,7 @@ def kappa_of(interp: "Interpreter", step: Step) -> Round:
     return interp.round_of(step.proc, step.pre)
 
 
-def next_kappa(interp: "Interpreter", kappa: Round | None, step: Step) -> Round | None:
+def next_kappa(interp: Interpreter, kappa: Round | None, step: Step) -> Round | None:
     """The least round kappa(step) the round-grouped rules (DESIGN.md §2) allow after an
     event given ``kappa`` (None at the start), or None when none is allowed.  Taking the
     least never rules out a continuation: later events only need kappa >= this one."""
@@ -107,7 +128,7 @@ def next_kappa(interp: "Interpreter", kappa: Round | None, step: Step) -> Round 
     return k if k <= hi else None
 
 
-def grouped_kappas(interp: "Interpreter", steps: tuple[Step, ...]) -> tuple[Round, ...] | None:
+def grouped_kappas(interp: Interpreter, steps: tuple[Step, ...]) -> tuple[Round, ...] | None:
     """Rounds kappa making ``steps`` round-grouped (DESIGN.md §2), each the least possible,
     or None when the sequence is not round-grouped."""
     out: list[Round] = []
@@ -120,12 +141,12 @@ def grouped_kappas(interp: "Interpreter", steps: tuple[Step, ...]) -> tuple[Roun
     return tuple(out)
 
 
-def reorder_by_kappa(interp: "Interpreter", trace: Trace) -> tuple[Step, ...]:
+def reorder_by_kappa(interp: Interpreter, trace: Trace) -> tuple[Step, ...]:
     """The reordering of the lemma: the events sorted stably by :func:`kappa_of`."""
     keyed = [(kappa_of(interp, s), i, s) for i, s in enumerate(trace.steps)]
     keyed.sort(key=lambda t: (t[0], t[1]))
     return tuple(s for _, _, s in keyed)
 
 
-def proc_index(interp: "Interpreter") -> dict[Proc, int]:
+def proc_index(interp: Interpreter) -> dict[Proc, int]:
     return {p: i for i, p in enumerate(interp.procs)}

@@ -21,7 +21,7 @@ statement is ``run(loc, env, out)``: it updates the list ``loc`` in place and ap
 from __future__ import annotations
 
 import operator
-from typing import Callable
+from collections.abc import Callable
 
 from dsl.errors import InternalError
 from dsl.ir import (

@@ -15,17 +15,16 @@ Engines comparing themselves to this one may rely on that order.
 
 from __future__ import annotations
 
-import random
-
 import itertools
+import random
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 from dsl.errors import Diagnostic, InternalError, ModelError
 from dsl.ir import Edge, EdgeKind, Expr, Model, Role, domain
-from verifier.semantics.evalcore import SELF, Compiler, ExprFn, StmtFn, Violation
 from verifier.core.runtime import GState, Local, Message, Proc, Round, Step, Trace
-from verifier.core.values import format_value, check_value, sort_key
+from verifier.core.values import check_value, format_value, sort_key
+from verifier.semantics.evalcore import SELF, Compiler, ExprFn, StmtFn, Violation
 
 __all__ = ["Interpreter", "ReplayError"]
 
@@ -192,10 +191,15 @@ class Interpreter:
                 for v in role.vars:
                     val = comp.expr(v.init)((), {SELF: p.idx})
                     if not check_value(v.ty, val):
-                        raise ModelError([Diagnostic(
-                            v.init.span or v.span,
-                            f"the initial value of {v.name!r} is {format_value(v.ty, val)}, "
-                            f"which is not in its type {v.ty}")])
+                        raise ModelError(
+                            [
+                                Diagnostic(
+                                    v.init.span or v.span,
+                                    f"the initial value of {v.name!r} is {format_value(v.ty, val)}, "
+                                    f"which is not in its type {v.ty}",
+                                )
+                            ]
+                        )
                     vals.append(val)
                 locs.append(tuple(vals))
             self._initial = GState(tuple(locs), frozenset())
@@ -272,9 +276,7 @@ class Interpreter:
             self._sort_keys[m] = k
         return k
 
-    def _inbox(
-        self, s: GState
-    ) -> tuple[dict[tuple[Proc, str], list[Message]], dict[Message, int]]:
+    def _inbox(self, s: GState) -> tuple[dict[tuple[Proc, str], list[Message]], dict[Message, int]]:
         """In-flight messages grouped by (destination, type), each group sorted; and the
         in-flight count of each message."""
         box: dict[tuple[Proc, str], list[Message]] = {}
@@ -320,7 +322,7 @@ class Interpreter:
 
     # ------------------------------------------------------------------ replay
 
-    def random_walk(self, rng: "random.Random", length: int) -> tuple[Step, ...]:
+    def random_walk(self, rng: random.Random, length: int) -> tuple[Step, ...]:
         """Up to ``length`` events chosen uniformly among the enabled ones at each state
         (fewer when no event is enabled)."""
         state = self.initial()

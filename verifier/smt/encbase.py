@@ -10,7 +10,6 @@ in one environment must have different prefixes.
 from __future__ import annotations
 
 import time
-
 from dataclasses import dataclass
 
 from pysmt.environment import Environment
@@ -55,8 +54,7 @@ class EncoderBase:
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise EncodingTimeout()
 
-    def __init__(self, model: ir.Model, env: Environment, prefix: str,
-                 rounds: Rounds | None):
+    def __init__(self, model: ir.Model, env: Environment, prefix: str, rounds: Rounds | None):
         self.model = model
         self.env = env
         self.ops = Ops(env)
@@ -64,8 +62,9 @@ class EncoderBase:
         self.prefix = prefix
         marker = f"{prefix}:__encoding__"
         if marker in self.mgr.symbols:
-            raise InternalError(f"an encoding with prefix {prefix!r} already lives in this "
-                                f"environment")
+            raise InternalError(
+                f"an encoding with prefix {prefix!r} already lives in this environment"
+            )
         self.mgr.Symbol(marker, BOOL)
         self.defs: list[FNode] = []
         self.def_guard: FNode | None = None
@@ -76,8 +75,9 @@ class EncoderBase:
         if unknown:
             raise InternalError(f"round override for unknown role(s) {sorted(unknown)}")
         self.rounds: Rounds = {r.name: tuple(rounds.get(r.name, r.round)) for r in model.roles}
-        self.procs: tuple[Proc, ...] = tuple(Proc(r.name, i) for r in model.roles
-                                             for i in range(r.count))
+        self.procs: tuple[Proc, ...] = tuple(
+            Proc(r.name, i) for r in model.roles for i in range(r.count)
+        )
         self.gidx = {p: i for i, p in enumerate(self.procs)}
         self.offset = {r.name: self.gidx[Proc(r.name, 0)] for r in model.roles}
         self.msg_index = {m.name: i for i, m in enumerate(model.messages)}
@@ -136,10 +136,16 @@ class EncoderBase:
             val, bad = self.ops.coerce(val, v.ty)
             val = self.ops.map_leaves(val, simp.simplify)
             if not simp.simplify(bad).is_false() or not all(
-                    x.is_constant() for x in self.ops.leaves(val)):
-                raise ModelError([Diagnostic(v.init.span or v.span,
-                                             f"the initial value of {v.name!r} is not a "
-                                             f"constant in its type {v.ty}")])
+                x.is_constant() for x in self.ops.leaves(val)
+            ):
+                raise ModelError(
+                    [
+                        Diagnostic(
+                            v.init.span or v.span,
+                            f"the initial value of {v.name!r} is not a constant in its type {v.ty}",
+                        )
+                    ]
+                )
             out[v.name] = val
         return out
 
@@ -158,11 +164,14 @@ class EncoderBase:
     def round_terms(self, p: Proc, state: dict[str, SVal]) -> tuple[FNode, ...]:
         """The effective round of ``p`` in ``state`` (Int terms, booleans as 0/1)."""
         ctx = Ctx(dict(state), p.idx, types=self.var_types(p))
-        return tuple(self.define(self.ops.to_int(self.sx.expr(e, ctx)))  # type: ignore[misc]
-                     for e in self.rounds[p.role])
+        return tuple(
+            self.define(self.ops.to_int(self.sx.expr(e, ctx)))  # type: ignore[misc]
+            for e in self.rounds[p.role]
+        )
 
-    def attribute_terms(self, p: Proc, state: dict[str, SVal],
-                        exprs: tuple[ir.Expr, ...]) -> tuple[tuple[FNode, ...], list[FNode]]:
+    def attribute_terms(
+        self, p: Proc, state: dict[str, SVal], exprs: tuple[ir.Expr, ...]
+    ) -> tuple[tuple[FNode, ...], list[FNode]]:
         """Int terms (booleans as 0/1) of state expressions ``exprs`` of ``p``'s role in
         ``state`` — like :meth:`round_terms`, for expressions that are not the encoding's
         rounds (round-attribute synthesis evaluates many candidates on one encoding).
@@ -174,8 +183,10 @@ class EncoderBase:
         self.def_guard = None
         try:
             ctx = Ctx(dict(state), p.idx, types=self.var_types(p))
-            terms = tuple(self.define(self.ops.to_int(self.sx.expr(e, ctx)))  # type: ignore[misc]
-                          for e in exprs)
+            terms = tuple(
+                self.define(self.ops.to_int(self.sx.expr(e, ctx)))  # type: ignore[misc]
+                for e in exprs
+            )
         finally:
             self.def_guard = guard
         extra = self.defs[start:]
@@ -189,8 +200,10 @@ class EncoderBase:
         if role.observe is None:
             return tuple(state[v.name] for v in role.vars), tuple(v.ty for v in role.vars)
         ctx = Ctx(dict(state), p.idx, types=self.var_types(p))
-        return (tuple(self.define(self.sx.expr(e, ctx)) for e in role.observe),
-                tuple(e.ty for e in role.observe))
+        return (
+            tuple(self.define(self.sx.expr(e, ctx)) for e in role.observe),
+            tuple(e.ty for e in role.observe),
+        )
 
     def declared_round(self, msg: str, fields: tuple) -> tuple[FNode, ...] | None:
         decl = self.model.message(msg)
@@ -205,18 +218,30 @@ class EncoderBase:
         out = ops.minus(g, ops.int_(self.offset[self.model.roles[-1].name]))
         for r in reversed(self.model.roles[:-1]):
             nxt = self.offset[r.name] + r.count
-            out = ops.term_ite(ops.lt(g, ops.int_(nxt)), ops.minus(g, ops.int_(self.offset[r.name])),
-                               out)
+            out = ops.term_ite(
+                ops.lt(g, ops.int_(nxt)), ops.minus(g, ops.int_(self.offset[r.name])), out
+            )
         return out
 
-    def run_edge(self, p: Proc, edge: ir.Edge, pre: dict[str, SVal], params: tuple,
-                 fields: tuple | None, sender_g: FNode | None,
-                 skip_disabled: bool = False) -> EdgeRun | None:
+    def run_edge(
+        self,
+        p: Proc,
+        edge: ir.Edge,
+        pre: dict[str, SVal],
+        params: tuple,
+        fields: tuple | None,
+        sender_g: FNode | None,
+        skip_disabled: bool = False,
+    ) -> EdgeRun | None:
         """Execute ``edge`` at ``p`` from ``pre`` with parameters ``params`` and, for a
         receive edge, the consumed message's fields and sender (global index).  With
         ``skip_disabled``, None when the guard is identically false."""
-        ctx = Ctx(dict(pre), p.idx, params={n: v for (n, _), v in zip(edge.params, params)},
-                  types=self.var_types(p))
+        ctx = Ctx(
+            dict(pre),
+            p.idx,
+            params={n: v for (n, _), v in zip(edge.params, params)},
+            types=self.var_types(p),
+        )
         if edge.kind is ir.EdgeKind.RECEIVE:
             assert fields is not None and sender_g is not None
             ctx.fields = {b: v for b, v in zip(edge.bindings, fields) if b != "_"}
@@ -254,10 +279,16 @@ class EncoderBase:
     def common_round_length(self) -> int:
         lengths = {len(x) for x in self.rounds.values()}
         if len(lengths) > 1:
-            raise ModelError([Diagnostic(None, "round-grouped traces need all roles' rounds to "
-                                               "have the same length, got "
-                                               + ", ".join(f"{r}: {len(x)}" for r, x in
-                                                           self.rounds.items()))])
+            raise ModelError(
+                [
+                    Diagnostic(
+                        None,
+                        "round-grouped traces need all roles' rounds to "
+                        "have the same length, got "
+                        + ", ".join(f"{r}: {len(x)}" for r, x in self.rounds.items()),
+                    )
+                ]
+            )
         return lengths.pop() if lengths else 0
 
     def decode_local(self, p: Proc, state: dict[str, SVal], get) -> tuple:

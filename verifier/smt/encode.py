@@ -31,12 +31,12 @@ from pysmt.environment import Environment
 from pysmt.fnode import FNode
 
 from dsl import ir
+from verifier.core.runtime import GState, Message, Proc, Step, Trace
 from verifier.smt.encbase import EdgeRun, EncoderBase, Rounds
 from verifier.smt.onestep import OneStepEncoding
-from verifier.core.runtime import GState, Message, Proc, Step, Trace
 from verifier.smt.symval import SVal, model_getter
 
-__all__ = ["TraceEncoding", "OneStepEncoding"]
+__all__ = ["OneStepEncoding", "TraceEncoding"]
 
 
 @dataclass
@@ -59,18 +59,29 @@ class _Consumed:
 class TraceEncoding(EncoderBase):
     """Traces of at most ``k`` events from the initial state (see module docstring)."""
 
-    def __init__(self, model: ir.Model, env: Environment, k: int, *, rounds: Rounds | None = None,
-                 grouped: bool = False, prefix: str = "t", deadline: float | None = None):
+    def __init__(
+        self,
+        model: ir.Model,
+        env: Environment,
+        k: int,
+        *,
+        rounds: Rounds | None = None,
+        grouped: bool = False,
+        prefix: str = "t",
+        deadline: float | None = None,
+    ):
         super().__init__(model, env, prefix, rounds)
         self.deadline = deadline
         ops = self.ops
         self.k = k
         self.grouped = grouped
         self.cons: list[FNode] = []
-        self.pairs: list[tuple[int, ir.Edge]] = [(pi, e) for pi, p in enumerate(self.procs)
-                                                 for e in self.role_of(p).edges]
-        self.recv_types = sorted({e.msg for _, e in self.pairs
-                                  if e.kind is ir.EdgeKind.RECEIVE and e.msg is not None})
+        self.pairs: list[tuple[int, ir.Edge]] = [
+            (pi, e) for pi, p in enumerate(self.procs) for e in self.role_of(p).edges
+        ]
+        self.recv_types = sorted(
+            {e.msg for _, e in self.pairs if e.kind is ir.EdgeKind.RECEIVE and e.msg is not None}
+        )
         # message types possibly in flight before the current slot (pruning receive edges)
         self.avail: set[str] = set()
         # states, rounds, observations
@@ -82,10 +93,14 @@ class TraceEncoding(EncoderBase):
                 self.cons += wf
                 row.append(st)
             self.states.append(row)
-        self.R = [[self.round_terms(p, self.states[s][pi]) for pi, p in enumerate(self.procs)]
-                  for s in range(k + 1)]
-        self.obs = [[self.observe_vals(p, self.states[s][pi]) for pi, p in enumerate(self.procs)]
-                    for s in range(k + 1)]
+        self.R = [
+            [self.round_terms(p, self.states[s][pi]) for pi, p in enumerate(self.procs)]
+            for s in range(k + 1)
+        ]
+        self.obs = [
+            [self.observe_vals(p, self.states[s][pi]) for pi, p in enumerate(self.procs)]
+            for s in range(k + 1)
+        ]
         # slots
         self.active = [self.bool_sym(f"active@{i}") for i in range(k)]
         for i in range(k - 1):
@@ -105,9 +120,18 @@ class TraceEncoding(EncoderBase):
             self._slot(i)
         if grouped:
             self._grouped()
-        self.changed = [[self.define(ops.and_(self.acts[s][pi], ops.not_(self._obs_eq(
-            self.obs[s + 1][pi][0], self.obs[s][pi][0])))) for pi in range(len(self.procs))]
-            for s in range(k)]
+        self.changed = [
+            [
+                self.define(
+                    ops.and_(
+                        self.acts[s][pi],
+                        ops.not_(self._obs_eq(self.obs[s + 1][pi][0], self.obs[s][pi][0])),
+                    )
+                )
+                for pi in range(len(self.procs))
+            ]
+            for s in range(k)
+        ]
         self._frozen = len(self.all_defs())
 
     # ================================================================ one slot
@@ -134,8 +158,9 @@ class TraceEncoding(EncoderBase):
                     assert cmsg is not None and e.msg is not None
                     fields, sender = cmsg.fields[e.msg], cmsg.src
                 self.def_guard = f
-                run = self.run_edge(p, e, self.states[i][pi], tuple(params), fields, sender,
-                                    skip_disabled=True)
+                run = self.run_edge(
+                    p, e, self.states[i][pi], tuple(params), fields, sender, skip_disabled=True
+                )
                 self.def_guard = None
             fire.append(f if run is not None else ops.FALSE)
             runs.append(run)
@@ -144,13 +169,19 @@ class TraceEncoding(EncoderBase):
         for j, f in enumerate(fire):
             cons.append(ops.implies(f, ops.ieq(sel, ops.int_(j))))
         cons.append(ops.iff(self.active[i], ops.or_(*fire)))
-        acts = [ops.or_(*(f for f, (pj, _) in zip(fire, self.pairs) if pj == pi))
-                for pi in range(len(self.procs))]
+        acts = [
+            ops.or_(*(f for f, (pj, _) in zip(fire, self.pairs) if pj == pi))
+            for pi in range(len(self.procs))
+        ]
         self.acts.append(acts)
         for pi, p in enumerate(self.procs):  # frame
-            cons.append(ops.or_(acts[pi], self._state_eq(self.states[i + 1][pi], self.states[i][pi])))
-        actor, tag = self.int_sym(f"actor@{i}"), tuple(self.int_sym(f"tag@{i}", c)
-                                                       for c in range(self.lmax))
+            cons.append(
+                ops.or_(acts[pi], self._state_eq(self.states[i + 1][pi], self.states[i][pi]))
+            )
+        actor, tag = (
+            self.int_sym(f"actor@{i}"),
+            tuple(self.int_sym(f"tag@{i}", c) for c in range(self.lmax)),
+        )
         self.actor.append(actor)
         self.tag.append(tag)
         self.runs.append(runs)
@@ -180,23 +211,39 @@ class TraceEncoding(EncoderBase):
         for m in types:
             decl = self.model.message(m)
             fields[m] = tuple(self.fresh(t, f"cons@{i}", m, f)[0] for f, t in decl.fields)
-        return _Consumed(self.int_sym(f"cons@{i}", "type"), self.int_sym(f"cons@{i}", "src"),
-                         self.int_sym(f"cons@{i}", "dst"),
-                         tuple(self.int_sym(f"cons@{i}", "tag", c) for c in range(self.lmax)),
-                         fields)
+        return _Consumed(
+            self.int_sym(f"cons@{i}", "type"),
+            self.int_sym(f"cons@{i}", "src"),
+            self.int_sym(f"cons@{i}", "dst"),
+            tuple(self.int_sym(f"cons@{i}", "tag", c) for c in range(self.lmax)),
+            fields,
+        )
 
     def _send_pos(self, i: int, s: int, runs: list[EdgeRun]) -> _SendPos:
-        types = sorted({a.msg for r in runs if s < len(r.result.positions)
-                        for a in r.result.positions[s]})
+        types = sorted(
+            {a.msg for r in runs if s < len(r.result.positions) for a in r.result.positions[s]}
+        )
         fields = {}
         for m in types:
             decl = self.model.message(m)
             fields[m] = tuple(self.fresh(t, f"send@{i}", s, m, f)[0] for f, t in decl.fields)
-        return _SendPos(self.bool_sym(f"send@{i}", s, "valid"), self.int_sym(f"send@{i}", s, "type"),
-                        self.int_sym(f"send@{i}", s, "dst"), fields)
+        return _SendPos(
+            self.bool_sym(f"send@{i}", s, "valid"),
+            self.int_sym(f"send@{i}", s, "type"),
+            self.int_sym(f"send@{i}", s, "dst"),
+            fields,
+        )
 
-    def _event(self, i: int, j: int, run: EdgeRun, positions: list[_SendPos],
-               cmsg: _Consumed | None, actor: FNode, tag: tuple) -> FNode:
+    def _event(
+        self,
+        i: int,
+        j: int,
+        run: EdgeRun,
+        positions: list[_SendPos],
+        cmsg: _Consumed | None,
+        actor: FNode,
+        tag: tuple,
+    ) -> FNode:
         """What ``fire@i`` of pair ``j`` (process pi, edge e) implies."""
         ops = self.ops
         pi, e = self.pairs[j]
@@ -207,30 +254,44 @@ class TraceEncoding(EncoderBase):
         sends_any = res.sends_any(ops)
         parts.append(ops.or_(sends_any, ops.not_(self._state_eq(post, pre))))
         rpre, rpost = self.R[i][pi], self.R[i + 1][pi]
-        parts += [ops.ieq(t, rpost[c] if c < len(rpost) else ops.int_(0)) for c, t in enumerate(tag)]
+        parts += [
+            ops.ieq(t, rpost[c] if c < len(rpost) else ops.int_(0)) for c, t in enumerate(tag)
+        ]
         send_bad = []
         for s, pos in enumerate(positions):
             alts = res.positions[s] if s < len(res.positions) else []
             for a in alts:
                 g = self.offset[a.role]
-                parts.append(ops.implies(a.guard, ops.and_(
-                    pos.valid, ops.ieq(pos.mtype, ops.int_(self.msg_index[a.msg])),
-                    ops.ieq(pos.dst, ops.plus(a.dst, ops.int_(g))),
-                    *(ops.comp_eq(x, y) for x, y in zip(pos.fields[a.msg], a.fields)))))
+                parts.append(
+                    ops.implies(
+                        a.guard,
+                        ops.and_(
+                            pos.valid,
+                            ops.ieq(pos.mtype, ops.int_(self.msg_index[a.msg])),
+                            ops.ieq(pos.dst, ops.plus(a.dst, ops.int_(g))),
+                            *(ops.comp_eq(x, y) for x, y in zip(pos.fields[a.msg], a.fields)),
+                        ),
+                    )
+                )
                 declared = self.declared_round(a.msg, a.fields)
                 if declared is not None:
                     send_bad.append(ops.and_(a.guard, ops.not_(self.tuple_eq(declared, rpost))))
-            parts.append(ops.implies(ops.not_(ops.or_(*(a.guard for a in alts))),
-                                     ops.not_(pos.valid)))
+            parts.append(
+                ops.implies(ops.not_(ops.or_(*(a.guard for a in alts))), ops.not_(pos.valid))
+            )
         recv_bad = ops.FALSE
         if e.kind is ir.EdgeKind.RECEIVE:
             assert cmsg is not None and e.msg is not None
-            parts += [ops.ieq(cmsg.mtype, ops.int_(self.msg_index[e.msg])),
-                      ops.ieq(cmsg.dst, ops.int_(pi))]
+            parts += [
+                ops.ieq(cmsg.mtype, ops.int_(self.msg_index[e.msg])),
+                ops.ieq(cmsg.dst, ops.int_(pi)),
+            ]
             if e.sender_role is not None:
                 lo = self.offset[e.sender_role]
-                parts.append(ops.in_range(cmsg.src, lo, lo + self.model.role(e.sender_role).count - 1))
-                ctag = cmsg.tag[:len(self.rounds[e.sender_role])]
+                parts.append(
+                    ops.in_range(cmsg.src, lo, lo + self.model.role(e.sender_role).count - 1)
+                )
+                ctag = cmsg.tag[: len(self.rounds[e.sender_role])]
                 recv_bad = ops.not_(ops.and_(self.lex_le(rpre, ctag), self.lex_le(ctag, rpost)))
             else:
                 recv_bad = self._recv_bad_any_role(cmsg, rpre, rpost)
@@ -245,16 +306,21 @@ class TraceEncoding(EncoderBase):
         out = []
         for r in self.model.roles:
             lo = self.offset[r.name]
-            ctag = cmsg.tag[:len(self.rounds[r.name])]
-            out.append(ops.and_(ops.in_range(cmsg.src, lo, lo + r.count - 1), ops.not_(
-                ops.and_(self.lex_le(rpre, ctag), self.lex_le(ctag, rpost)))))
+            ctag = cmsg.tag[: len(self.rounds[r.name])]
+            out.append(
+                ops.and_(
+                    ops.in_range(cmsg.src, lo, lo + r.count - 1),
+                    ops.not_(ops.and_(self.lex_le(rpre, ctag), self.lex_le(ctag, rpost))),
+                )
+            )
         return ops.or_(*out)
 
     def _receive_choice(self, i: int) -> None:
         ops, cons = self.ops, self.cons
         cmsg = self.consumed[i]
-        rcv = ops.or_(*(f for f, (_, e) in zip(self.fire[i], self.pairs)
-                        if e.kind is ir.EdgeKind.RECEIVE))
+        rcv = ops.or_(
+            *(f for f, (_, e) in zip(self.fire[i], self.pairs) if e.kind is ir.EdgeKind.RECEIVE)
+        )
         choices: list[tuple[int, int, FNode]] = []
         if cmsg is not None:
             rsel = self.int_sym(f"rsel@{i}")
@@ -264,16 +330,32 @@ class TraceEncoding(EncoderBase):
                     if not types:
                         continue
                     b = self.bool_sym(f"recv@{i}", j, s)
-                    cons.append(ops.implies(b, ops.and_(
-                        ops.ieq(rsel, ops.int_(len(choices))), pos.valid,
-                        ops.ieq(cmsg.mtype, pos.mtype), ops.ieq(cmsg.src, self.actor[j]),
-                        ops.ieq(cmsg.dst, pos.dst),
-                        *(ops.ieq(x, y) for x, y in zip(cmsg.tag, self.tag[j])),
-                        *(ops.implies(ops.ieq(pos.mtype, ops.int_(self.msg_index[m])),
-                                      ops.and_(*(ops.comp_eq(x, y) for x, y in
-                                                 zip(cmsg.fields[m], pos.fields[m]))))
-                          for m in types))))
-                    for (j2, s2, b2) in (c for row in self.recv for c in row):
+                    cons.append(
+                        ops.implies(
+                            b,
+                            ops.and_(
+                                ops.ieq(rsel, ops.int_(len(choices))),
+                                pos.valid,
+                                ops.ieq(cmsg.mtype, pos.mtype),
+                                ops.ieq(cmsg.src, self.actor[j]),
+                                ops.ieq(cmsg.dst, pos.dst),
+                                *(ops.ieq(x, y) for x, y in zip(cmsg.tag, self.tag[j])),
+                                *(
+                                    ops.implies(
+                                        ops.ieq(pos.mtype, ops.int_(self.msg_index[m])),
+                                        ops.and_(
+                                            *(
+                                                ops.comp_eq(x, y)
+                                                for x, y in zip(cmsg.fields[m], pos.fields[m])
+                                            )
+                                        ),
+                                    )
+                                    for m in types
+                                ),
+                            ),
+                        )
+                    )
+                    for j2, s2, b2 in (c for row in self.recv for c in row):
                         if (j2, s2) == (j, s):
                             cons.append(ops.not_(ops.and_(b, b2)))
                     choices.append((j, s, b))
@@ -286,14 +368,17 @@ class TraceEncoding(EncoderBase):
         self.kappa = [tuple(self.int_sym(f"kappa@{i}", c) for c in range(n)) for i in range(self.k)]
         for i in range(self.k):
             if i + 1 < self.k:
-                cons.append(ops.implies(self.active[i + 1],
-                                        self.lex_le(self.kappa[i], self.kappa[i + 1])))
+                cons.append(
+                    ops.implies(self.active[i + 1], self.lex_le(self.kappa[i], self.kappa[i + 1]))
+                )
             cmsg = self.consumed[i]
             for f, (pi, e) in zip(self.fire[i], self.pairs):
                 if f.is_false():
                     continue
-                parts = [self.lex_le(self.R[i][pi], self.kappa[i]),
-                         self.lex_le(self.kappa[i], self.R[i + 1][pi])]
+                parts = [
+                    self.lex_le(self.R[i][pi], self.kappa[i]),
+                    self.lex_le(self.kappa[i], self.R[i + 1][pi]),
+                ]
                 if e.kind is ir.EdgeKind.RECEIVE:
                     assert cmsg is not None
                     parts.append(self.tuple_eq(self.kappa[i], cmsg.tag[:n]))
@@ -329,10 +414,15 @@ class TraceEncoding(EncoderBase):
         ops = self.ops
         out = []
         for i in range(self.k):
-            same = ops.or_(*(ops.and_(self.acts[i][pi],
-                                      self._state_eq(self.states[i + 1][pi], self.states[i][pi]))
-                             for pi in range(len(self.procs))))
-            received = ops.or_(*(b for row in self.recv[i + 1:] for (j, _, b) in row if j == i))
+            same = ops.or_(
+                *(
+                    ops.and_(
+                        self.acts[i][pi], self._state_eq(self.states[i + 1][pi], self.states[i][pi])
+                    )
+                    for pi in range(len(self.procs))
+                )
+            )
+            received = ops.or_(*(b for row in self.recv[i + 1 :] for (j, _, b) in row if j == i))
             out.append(ops.and_(self.active[i], same, ops.not_(received)))
         return ops.or_(*out)
 
@@ -345,8 +435,11 @@ class TraceEncoding(EncoderBase):
         out = []
         for i in range(self.k - 1):
             from_prev = ops.or_(*(b for (j, _, b) in self.recv[i + 1] if j == i))
-            out.append(ops.implies(self.active[i + 1], ops.or_(
-                ops.le(self.actor[i], self.actor[i + 1]), from_prev)))
+            out.append(
+                ops.implies(
+                    self.active[i + 1], ops.or_(ops.le(self.actor[i], self.actor[i + 1]), from_prev)
+                )
+            )
         return ops.and_(*out)
 
     def drops(self) -> FNode:
@@ -368,9 +461,20 @@ class TraceEncoding(EncoderBase):
             for s in range(self.k):
                 ch = self.changed[s][pi]
                 c = ops.plus(c, ops.term_ite(ch, ops.int_(1), ops.int_(0)))
-                parts.append(ops.implies(ch, ops.or_(*(
-                    ops.and_(ops.ieq(c, ops.int_(m)), self._obs_eq(self.obs[s + 1][pi][0], o))
-                    for m, o in enumerate(consts) if m >= 1 and m <= s + 1))))
+                parts.append(
+                    ops.implies(
+                        ch,
+                        ops.or_(
+                            *(
+                                ops.and_(
+                                    ops.ieq(c, ops.int_(m)), self._obs_eq(self.obs[s + 1][pi][0], o)
+                                )
+                                for m, o in enumerate(consts)
+                                if m >= 1 and m <= s + 1
+                            )
+                        ),
+                    )
+                )
             parts.append(ops.ieq(c, ops.int_(len(seq) - 1)))
         self._check_frozen()
         return ops.and_(*parts)
@@ -384,8 +488,9 @@ class TraceEncoding(EncoderBase):
             if i >= self.k:
                 return ops.FALSE
             pi = self.gidx[st.proc]
-            j = next((j for j, (pj, e) in enumerate(self.pairs) if pj == pi and e.name == st.edge),
-                     None)
+            j = next(
+                (j for j, (pj, e) in enumerate(self.pairs) if pj == pi and e.name == st.edge), None
+            )
             if j is None:
                 return ops.FALSE
             e = self.pairs[j][1]
@@ -393,14 +498,18 @@ class TraceEncoding(EncoderBase):
             run = self.runs[i][j]
             if run is None:
                 return ops.FALSE
-            parts += [ops.eq(v, ops.const(x, t)) for v, x, (_, t) in zip(run.params, st.params, e.params)]
+            parts += [
+                ops.eq(v, ops.const(x, t)) for v, x, (_, t) in zip(run.params, st.params, e.params)
+            ]
             m, cmsg = st.consumed, self.consumed[i]
             if m is not None and cmsg is not None:
                 decl = self.model.message(m.type)
                 parts += [ops.ieq(cmsg.src, ops.int_(self.gidx[m.src]))]
                 parts += [ops.ieq(x, ops.int_(v)) for x, v in zip(cmsg.tag, m.tag)]
-                parts += [ops.eq(x, ops.const(v, t)) for x, v, (_, t) in
-                          zip(cmsg.fields[m.type], m.fields, decl.fields)]
+                parts += [
+                    ops.eq(x, ops.const(v, t))
+                    for x, v, (_, t) in zip(cmsg.fields[m.type], m.fields, decl.fields)
+                ]
         self._check_frozen()
         return ops.and_(*parts)
 
@@ -409,8 +518,9 @@ class TraceEncoding(EncoderBase):
         """The trace of a model (a pysmt model or solver): active steps only."""
         get = model_getter(model)
         n = sum(1 for a in self.active if get(a))
-        locs = [tuple(self.decode_local(p, self.states[0][pi], get)
-                      for pi, p in enumerate(self.procs))]
+        locs = [
+            tuple(self.decode_local(p, self.states[0][pi], get) for pi, p in enumerate(self.procs))
+        ]
         net: Counter = Counter()
         states = [GState(locs[0], frozenset())]
         steps, kappas = [], []
@@ -426,16 +536,28 @@ class TraceEncoding(EncoderBase):
                 cmsg = self.consumed[i]
                 assert cmsg is not None and e.msg is not None
                 src = self.procs[int(get(cmsg.src))]  # type: ignore[call-overload]
-                consumed = Message(e.msg, tuple(self.ops.decode(v, get) for v in cmsg.fields[e.msg]),
-                                   src, p, self._decode_round(cmsg.tag, src, get))
+                consumed = Message(
+                    e.msg,
+                    tuple(self.ops.decode(v, get) for v in cmsg.fields[e.msg]),
+                    src,
+                    p,
+                    self._decode_round(cmsg.tag, src, get),
+                )
                 net[consumed] -= 1
             rpost = tuple(get(x) for x in self.R[i + 1][pi])
             sent = []
             for pos in self.sends[i]:
                 if get(pos.valid):
                     mname = self.model.messages[int(get(pos.mtype))].name  # type: ignore[call-overload]
-                    sent.append(Message(mname, tuple(self.ops.decode(v, get) for v in pos.fields[mname]),
-                                        p, self.procs[int(get(pos.dst))], rpost))  # type: ignore[call-overload]
+                    sent.append(
+                        Message(
+                            mname,
+                            tuple(self.ops.decode(v, get) for v in pos.fields[mname]),
+                            p,
+                            self.procs[int(get(pos.dst))],
+                            rpost,
+                        )
+                    )  # type: ignore[call-overload]
             for m in sent:
                 net[m] += 1
             pre = self.decode_local(p, self.states[i][pi], get)
@@ -449,4 +571,4 @@ class TraceEncoding(EncoderBase):
         return Trace(tuple(steps), tuple(states), tuple(kappas))
 
     def _decode_round(self, tag: tuple, src: Proc, get) -> tuple:
-        return tuple(get(x) for x in tag[:len(self.rounds[src.role])])
+        return tuple(get(x) for x in tag[: len(self.rounds[src.role])])

@@ -15,8 +15,8 @@ from pysmt.environment import Environment
 from pysmt.fnode import FNode
 
 from dsl import ir
-from verifier.smt.encbase import EdgeRun, EncoderBase, Rounds
 from verifier.core.runtime import Message, Proc
+from verifier.smt.encbase import EdgeRun, EncoderBase, Rounds
 from verifier.smt.symexec import Ctx
 from verifier.smt.symval import model_getter
 
@@ -26,9 +26,16 @@ CONDITIONS = ("monotone", "send", "receive", "any")
 class OneStepEncoding(EncoderBase):
     """One event of one process from an arbitrary state (see module docstring)."""
 
-    def __init__(self, model: ir.Model, env: Environment, *, rounds: Rounds | None = None,
-                 assume_declared_tags: bool = True, prefix: str = "o",
-                 deadline: float | None = None):
+    def __init__(
+        self,
+        model: ir.Model,
+        env: Environment,
+        *,
+        rounds: Rounds | None = None,
+        assume_declared_tags: bool = True,
+        prefix: str = "o",
+        deadline: float | None = None,
+    ):
         super().__init__(model, env, prefix, rounds)
         self.deadline = deadline
         ops = self.ops
@@ -88,7 +95,9 @@ class OneStepEncoding(EncoderBase):
         self.def_guard = None
         res = run.result
         inert = ops.and_(*(ops.comp_eq(post[n], pre[n]) for n in pre))
-        enabled = ops.and_(run.guard, ops.not_(res.bad), ops.or_(res.sends_any(ops), ops.not_(inert)))
+        enabled = ops.and_(
+            run.guard, ops.not_(res.bad), ops.or_(res.sends_any(ops), ops.not_(inert))
+        )
         self.cons.append(ops.implies(fire, enabled))
         send_bad = []
         for alts in res.positions:
@@ -99,12 +108,26 @@ class OneStepEncoding(EncoderBase):
         recv_bad = ops.FALSE
         if tag is not None:
             recv_bad = ops.not_(ops.and_(self.lex_le(rpre, tag), self.lex_le(tag, rpost)))
-        bad = {"monotone": self.lex_lt(rpost, rpre), "send": ops.or_(*send_bad),
-               "receive": recv_bad}
+        bad = {
+            "monotone": self.lex_lt(rpost, rpre),
+            "send": ops.or_(*send_bad),
+            "receive": recv_bad,
+        }
         bad["any"] = ops.or_(*bad.values())
-        return {"proc": p, "edge": e, "fire": fire, "run": run, "post": post, "rpre": rpre,
-                "rpost": rpost, "fields": fields, "src": src, "tag": tag, "bad": bad,
-                "sender_role": sender_role}
+        return {
+            "proc": p,
+            "edge": e,
+            "fire": fire,
+            "run": run,
+            "post": post,
+            "rpre": rpre,
+            "rpost": rpost,
+            "fields": fields,
+            "src": src,
+            "tag": tag,
+            "bad": bad,
+            "sender_role": sender_role,
+        }
 
     def _free_tag(self, p: Proc, e: ir.Edge, fire: FNode, sender_role: str) -> tuple:
         ops = self.ops
@@ -139,15 +162,26 @@ class OneStepEncoding(EncoderBase):
         rpost = tuple(get(x) for x in en["rpost"])
         consumed = None
         if en["fields"] is not None:
-            consumed = Message(e.msg, tuple(dec(v, get) for v in en["fields"]),  # type: ignore[arg-type]
-                               self.procs[int(get(en["src"]))], p,  # type: ignore[call-overload]
-                               tuple(get(x) for x in en["tag"]))
+            consumed = Message(
+                e.msg,
+                tuple(dec(v, get) for v in en["fields"]),  # type: ignore[arg-type]
+                self.procs[int(get(en["src"]))],
+                p,  # type: ignore[call-overload]
+                tuple(get(x) for x in en["tag"]),
+            )
         sent = []
         for alts in run.result.positions:
             for a in alts:
                 if get(a.guard):
-                    sent.append(Message(a.msg, tuple(dec(v, get) for v in a.fields), p,
-                                        Proc(a.role, int(get(a.dst))), rpost))  # type: ignore[call-overload]
+                    sent.append(
+                        Message(
+                            a.msg,
+                            tuple(dec(v, get) for v in a.fields),
+                            p,
+                            Proc(a.role, int(get(a.dst))),
+                            rpost,
+                        )
+                    )  # type: ignore[call-overload]
         return {
             "proc": p,
             "edge": e.name,

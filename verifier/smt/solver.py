@@ -8,7 +8,7 @@ Nothing else in ccverify imports z3 or cvc5.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from pysmt.environment import Environment
 from pysmt.exceptions import NoSolverAvailableError
@@ -39,15 +39,19 @@ def make_solver(env: Environment, name: str = "z3", logic: Logic | str | None = 
     if logic is None:
         logic = QF_UFLIRA if name == "z3" else QF_LIA
     try:
-        return env.factory.Solver(name=name, logic=logic, incremental=True,
-                                  generate_models=True, random_seed=SEED)
+        return env.factory.Solver(
+            name=name, logic=logic, incremental=True, generate_models=True, random_seed=SEED
+        )
     except NoSolverAvailableError as exc:  # pragma: no cover - depends on installation
-        raise UsageError(f"the {name} solver is not installed here; install it with "
-                         f"`pip install 'ccverify[{name}]'` (or `pip install {name}`)") from exc
+        raise UsageError(
+            f"the {name} solver is not installed here; install it with "
+            f"`pip install 'ccverify[{name}]'` (or `pip install {name}`)"
+        ) from exc
 
 
-def write_smt2(env: Environment, formulas: Iterable[FNode], path: str,
-               comment: str | None = None) -> None:
+def write_smt2(
+    env: Environment, formulas: Iterable[FNode], path: str, comment: str | None = None
+) -> None:
     """Write the conjunction of ``formulas`` (assertions, then assumptions) as a standalone
     SMT-LIB2 script: an optional comment line, set-logic (the closest SMT-LIB logic),
     declarations, one assert per formula, check-sat.  Works in any environment, not only
@@ -89,7 +93,7 @@ def set_time_limit(solver: Solver, seconds: float | None) -> None:
     if native is not None:
         try:
             native.setOption("tlimit-per", str(ms))
-        except Exception:  # noqa: BLE001 - an option cvc5 refuses: no limit, as documented
+        except Exception:
             pass
 
 
@@ -101,6 +105,6 @@ def interrupted(solver: Solver) -> bool:
         return False
     try:
         reason = native.reason_unknown()
-    except Exception:  # noqa: BLE001 - no reason available
+    except Exception:
         return False
     return "cancel" in reason or "interrupt" in reason

@@ -13,8 +13,8 @@ branch), so the executed sends occupy increasing positions in statement order.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from pysmt.fnode import FNode
 
@@ -41,9 +41,18 @@ class Ctx:
     spans: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
     types: dict[str, ir.Type] = field(default_factory=dict)  # state variable types (spans)
 
-    def child(self) -> "Ctx":
-        return Ctx(dict(self.state), self.self_idx, self.params, self.fields, self.sender,
-                   dict(self.lets), dict(self.bound), dict(self.spans), self.types)
+    def child(self) -> Ctx:
+        return Ctx(
+            dict(self.state),
+            self.self_idx,
+            self.params,
+            self.fields,
+            self.sender,
+            dict(self.lets),
+            dict(self.bound),
+            dict(self.spans),
+            self.types,
+        )
 
 
 @dataclass(frozen=True)
@@ -91,8 +100,14 @@ class SymExec:
     keeps terms small when values are reused.  ``constrain`` records a definitional
     constraint (of fresh symbols, e.g. quotient and remainder)."""
 
-    def __init__(self, ops: Ops, model: ir.Model, define: Callable[[SVal], SVal],
-                 fresh_int: Callable[[], FNode], constrain: Callable[[FNode], None]):
+    def __init__(
+        self,
+        ops: Ops,
+        model: ir.Model,
+        define: Callable[[SVal], SVal],
+        fresh_int: Callable[[], FNode],
+        constrain: Callable[[FNode], None],
+    ):
         self.ops = ops
         self.model = model
         self.define = define
@@ -117,9 +132,13 @@ class SymExec:
 
     def e_Name(self, e: ir.Name, ctx: Ctx) -> SVal:
         k = e.kind
-        table = {ir.NameKind.STATE: ctx.state, ir.NameKind.PARAM: ctx.params,
-                 ir.NameKind.FIELD: ctx.fields, ir.NameKind.LET: ctx.lets,
-                 ir.NameKind.BOUND: ctx.bound}
+        table = {
+            ir.NameKind.STATE: ctx.state,
+            ir.NameKind.PARAM: ctx.params,
+            ir.NameKind.FIELD: ctx.fields,
+            ir.NameKind.LET: ctx.lets,
+            ir.NameKind.BOUND: ctx.bound,
+        }
         if k is ir.NameKind.SENDER:
             if ctx.sender is None:
                 raise ModelError([Diagnostic(e.span, f"no sender bound for {e.name!r}")])
@@ -165,8 +184,12 @@ class SymExec:
             return self.mul(e, a, b, ctx)
         if op in (ir.BinOp.DIV, ir.BinOp.MOD):
             return self.divmod(e, a, b)
-        cmp = {ir.BinOp.LT: lambda: ops.lt(a, b), ir.BinOp.LE: lambda: ops.le(a, b),
-               ir.BinOp.GT: lambda: ops.lt(b, a), ir.BinOp.GE: lambda: ops.le(b, a)}
+        cmp = {
+            ir.BinOp.LT: lambda: ops.lt(a, b),
+            ir.BinOp.LE: lambda: ops.le(a, b),
+            ir.BinOp.GT: lambda: ops.lt(b, a),
+            ir.BinOp.GE: lambda: ops.le(b, a),
+        }
         return cmp[op]()
 
     def mul(self, e: ir.Binary, a: FNode, b: FNode, ctx: Ctx) -> FNode:
@@ -177,10 +200,16 @@ class SymExec:
             return ops.times_const(b.constant_value(), a)
         lo, hi = self.span(e.left, ctx)  # nonlinear: split on the left operand's values
         if hi - lo > MAX_SET_DOMAIN:
-            raise ModelError([Diagnostic(
-                e.span, f"unsupported construct: a product of two non-constant terms whose "
+            raise ModelError(
+                [
+                    Diagnostic(
+                        e.span,
+                        f"unsupported construct: a product of two non-constant terms whose "
                         f"left factor spans more than {MAX_SET_DOMAIN} values (the SMT "
-                        f"encoding splits on its values); narrow its range")])
+                        f"encoding splits on its values); narrow its range",
+                    )
+                ]
+            )
         out = ops.times_const(hi, b)
         for v in range(hi - 1, lo - 1, -1):
             out = ops.term_ite(ops.ieq(a, ops.int_(v)), ops.times_const(v, b), out)
@@ -195,8 +224,13 @@ class SymExec:
             v = a.constant_value()
             return ops.int_(v // k if e.op is ir.BinOp.DIV else v % k)
         q, r = self.fresh_int(), self.fresh_int()
-        self.constrain(ops.and_(ops.ieq(a, ops.plus(ops.times_const(k, q), r)),
-                                ops.le(ops.int_(0), r), ops.lt(r, ops.int_(k))))
+        self.constrain(
+            ops.and_(
+                ops.ieq(a, ops.plus(ops.times_const(k, q), r)),
+                ops.le(ops.int_(0), r),
+                ops.lt(r, ops.int_(k)),
+            )
+        )
         return q if e.op is ir.BinOp.DIV else r
 
     def member(self, x: FNode, s: SetVal) -> FNode:
@@ -249,8 +283,10 @@ class SymExec:
             cases = [(self.key_eq(idx, k), v) for k, v in zip(ir.domain(base.ty.key), base.vals)]
         else:
             assert isinstance(base, SeqVal)
-            cases = [(ops.and_(ops.ieq(idx, ops.int_(i)), ops.lt(ops.int_(i), base.length)), v)
-                     for i, v in enumerate(base.elems)]
+            cases = [
+                (ops.and_(ops.ieq(idx, ops.int_(i)), ops.lt(ops.int_(i), base.length)), v)
+                for i, v in enumerate(base.elems)
+            ]
         out = ops.default(ty)
         for cond, v in reversed(cases):
             if cond.is_true():
@@ -271,7 +307,9 @@ class SymExec:
         if fn in (ir.Builtin.MIN, ir.Builtin.MAX):
             a, b = ops.to_int(args[0]), ops.to_int(args[1])  # type: ignore[arg-type]
             smaller = ops.lt(a, b)
-            return ops.term_ite(smaller, a, b) if fn is ir.Builtin.MIN else ops.term_ite(smaller, b, a)
+            return (
+                ops.term_ite(smaller, a, b) if fn is ir.Builtin.MIN else ops.term_ite(smaller, b, a)
+            )
         s = args[0]
         assert isinstance(s, SeqVal)
         if fn is ir.Builtin.APPEND:
@@ -297,15 +335,23 @@ class SymExec:
             for x in e.elems:
                 lo, hi = self.span(x, ctx)
                 if hi - lo > MAX_SET_DOMAIN:
-                    raise ModelError([Diagnostic(
-                        x.span, f"unsupported construct: a set element whose value range "
-                                f"spans more than {MAX_SET_DOMAIN} values")])
+                    raise ModelError(
+                        [
+                            Diagnostic(
+                                x.span,
+                                f"unsupported construct: a set element whose value range "
+                                f"spans more than {MAX_SET_DOMAIN} values",
+                            )
+                        ]
+                    )
                 keys |= set(range(lo, hi + 1))
             dom = sorted(keys)
         else:
             dom = list(ir.domain(elem_ty))
-        members = tuple((k, ops.or_(*(self.key_eq(v, k) for v in vals)))  # type: ignore[arg-type]
-                        for k in dom)
+        members = tuple(
+            (k, ops.or_(*(self.key_eq(v, k) for v in vals)))  # type: ignore[arg-type]
+            for k in dom
+        )
         return SetVal(elem_ty, members)
 
     def e_SeqLit(self, e: ir.SeqLit, ctx: Ctx) -> SVal:
@@ -326,8 +372,12 @@ class SymExec:
 
     def e_MapLit(self, e: ir.MapLit, ctx: Ctx) -> SVal:
         assert isinstance(e.ty, ir.MapType)
-        return MapVal(e.ty, tuple(self.expr(e.body, self._bind(ctx, e.var, e.ty.key, k))
-                                  for k in ir.domain(e.ty.key)))
+        return MapVal(
+            e.ty,
+            tuple(
+                self.expr(e.body, self._bind(ctx, e.var, e.ty.key, k)) for k in ir.domain(e.ty.key)
+            ),
+        )
 
     def e_Quant(self, e: ir.Quant, ctx: Ctx) -> SVal:
         ops = self.ops
@@ -489,15 +539,17 @@ class SymExec:
             assert isinstance(cur, RecVal) and isinstance(ty, ir.RecordType)
             i = ty.field_index(step.field)
             sub, bad = self._update(cur.fields[i], ty.fields[i][1], rest, value)
-            return RecVal(cur.ty, cur.fields[:i] + (sub,) + cur.fields[i + 1:]), bad
+            return RecVal(cur.ty, cur.fields[:i] + (sub,) + cur.fields[i + 1 :]), bad
         if isinstance(cur, MapVal):
             assert isinstance(ty, ir.MapType)
             hits = [self.key_eq(key, k) for k in ir.domain(ty.key)]
             sub_ty, olds = ty.value, cur.vals
         else:
             assert isinstance(cur, SeqVal) and isinstance(ty, ir.SeqType)
-            hits = [ops.and_(ops.ieq(key, ops.int_(i)), ops.lt(ops.int_(i), cur.length))
-                    for i in range(cur.cap)]
+            hits = [
+                ops.and_(ops.ieq(key, ops.int_(i)), ops.lt(ops.int_(i), cur.length))
+                for i in range(cur.cap)
+            ]
             sub_ty, olds = ty.elem, cur.elems
         news, bads = [], [ops.not_(ops.or_(*hits))]  # no such key / position: a violation
         for hit, old in zip(hits, olds):

@@ -21,8 +21,9 @@ target type, returning the range-violation condition of :mod:`dsl.ir`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Union
+from typing import Union
 
 from pysmt.environment import Environment
 from pysmt.fnode import FNode
@@ -30,8 +31,18 @@ from pysmt.solvers.eager import EagerModel
 from pysmt.typing import BOOL, INT
 
 from dsl.ir import (
-    BoolType, EnumType, IntType, MapType, ProcType, RecordType, SeqType, SetType, Type,
-    default_value, domain, is_scalar,
+    BoolType,
+    EnumType,
+    IntType,
+    MapType,
+    ProcType,
+    RecordType,
+    SeqType,
+    SetType,
+    Type,
+    default_value,
+    domain,
+    is_scalar,
 )
 
 
@@ -274,19 +285,24 @@ class Ops:
         if isinstance(ty, RecordType):
             return RecVal(ty, tuple(self._fresh(f"{name}.{f}", t, wf) for f, t in ty.fields))
         if isinstance(ty, SetType):
-            return SetVal(ty.elem, tuple((k, m.Symbol(f"{name}{{{int(k)}}}", BOOL))
-                                         for k in domain(ty.elem)))
+            return SetVal(
+                ty.elem, tuple((k, m.Symbol(f"{name}{{{int(k)}}}", BOOL)) for k in domain(ty.elem))
+            )
         if isinstance(ty, MapType):
-            return MapVal(ty, tuple(self._fresh(f"{name}[{int(k)}]", ty.value, wf)
-                                    for k in domain(ty.key)))
+            return MapVal(
+                ty, tuple(self._fresh(f"{name}[{int(k)}]", ty.value, wf) for k in domain(ty.key))
+            )
         if isinstance(ty, SeqType):
             length = m.Symbol(f"{name}#len", INT)
             wf.append(self.in_range(length, 0, ty.max_len))
             elems = []
             for i in range(ty.max_len):
                 e = self._fresh(f"{name}[{i}]", ty.elem, wf)
-                wf.append(self.implies(self.le(length, self.int_(i)),
-                                       self.comp_eq(e, self.default(ty.elem))))
+                wf.append(
+                    self.implies(
+                        self.le(length, self.int_(i)), self.comp_eq(e, self.default(ty.elem))
+                    )
+                )
                 elems.append(e)
             return SeqVal(ty.elem, length, tuple(elems))
         raise TypeError(ty)
@@ -310,9 +326,13 @@ class Ops:
         if isinstance(a, SetVal):
             assert isinstance(b, SetVal)
             keys = _sorted_keys(a.keys() + b.keys())
-            return SetVal(a.elem_ty, tuple(
-                (k, self.term_ite(c, a.get(k) or self.FALSE, b.get(k) or self.FALSE))
-                for k in keys))
+            return SetVal(
+                a.elem_ty,
+                tuple(
+                    (k, self.term_ite(c, a.get(k) or self.FALSE, b.get(k) or self.FALSE))
+                    for k in keys
+                ),
+            )
         if isinstance(a, MapVal):
             assert isinstance(b, MapVal)
             self._same_keys(a, b)
@@ -321,8 +341,11 @@ class Ops:
             assert isinstance(b, SeqVal)
             n = max(a.cap, b.cap)
             ea, eb = self._pad(a, n), self._pad(b, n)
-            return SeqVal(a.elem_ty, self.term_ite(c, a.length, b.length),
-                          tuple(self.ite(c, x, y) for x, y in zip(ea, eb)))
+            return SeqVal(
+                a.elem_ty,
+                self.term_ite(c, a.length, b.length),
+                tuple(self.ite(c, x, y) for x, y in zip(ea, eb)),
+            )
         raise TypeError(a)
 
     def _pad(self, s: SeqVal, n: int) -> tuple:
@@ -331,8 +354,16 @@ class Ops:
     def _same_keys(self, a: MapVal, b: MapVal) -> None:
         if list(domain(a.ty.key)) != list(domain(b.ty.key)):
             from dsl.errors import Diagnostic, ModelError
-            raise ModelError([Diagnostic(None, f"maps with different key types "
-                                               f"{a.ty.key} and {b.ty.key} are not supported")])
+
+            raise ModelError(
+                [
+                    Diagnostic(
+                        None,
+                        f"maps with different key types "
+                        f"{a.ty.key} and {b.ty.key} are not supported",
+                    )
+                ]
+            )
 
     def eq(self, a: SVal, b: SVal) -> FNode:
         """Exact equality of two values of one type (shapes may differ)."""
@@ -347,8 +378,9 @@ class Ops:
         if isinstance(a, SetVal):
             assert isinstance(b, SetVal)
             keys = _sorted_keys(a.keys() + b.keys())
-            return self.and_(*(self.iff(a.get(k) or self.FALSE, b.get(k) or self.FALSE)
-                               for k in keys))
+            return self.and_(
+                *(self.iff(a.get(k) or self.FALSE, b.get(k) or self.FALSE) for k in keys)
+            )
         if isinstance(a, MapVal):
             assert isinstance(b, MapVal)
             self._same_keys(a, b)
@@ -357,8 +389,9 @@ class Ops:
             assert isinstance(b, SeqVal)
             parts = [self.ieq(a.length, b.length)]
             for i in range(min(a.cap, b.cap)):
-                parts.append(self.implies(self.lt(self.int_(i), a.length),
-                                          self.eq(a.elems[i], b.elems[i])))
+                parts.append(
+                    self.implies(self.lt(self.int_(i), a.length), self.eq(a.elems[i], b.elems[i]))
+                )
             return self.and_(*parts)
         raise TypeError(a)
 
@@ -367,8 +400,9 @@ class Ops:
         la, lb = self.leaves(a), self.leaves(b)
         if len(la) != len(lb):
             return self.eq(a, b)
-        return self.and_(*(self.iff(x, y) if self.is_bool(x) else self.ieq(x, y)
-                           for x, y in zip(la, lb)))
+        return self.and_(
+            *(self.iff(x, y) if self.is_bool(x) else self.ieq(x, y) for x, y in zip(la, lb))
+        )
 
     def leaves(self, v: SVal) -> list[FNode]:
         out: list[FNode] = []
@@ -484,8 +518,9 @@ def model_getter(model) -> Callable[[FNode], object]:
 
         def value(node: FNode) -> FNode:
             model._complete_model(env.fvo.get_free_variables(node))
-            return env.simplifier.simplify(env.substituter.substitute(
-                node, model.completed_assignment))
+            return env.simplifier.simplify(
+                env.substituter.substitute(node, model.completed_assignment)
+            )
 
     def get(node: FNode) -> object:
         if node.is_bool_constant():
@@ -500,5 +535,14 @@ def model_getter(model) -> Callable[[FNode], object]:
     return get
 
 
-__all__ = ["RecVal", "SetVal", "MapVal", "SeqVal", "SVal", "Ops", "scalar_bounds",
-           "model_getter", "is_scalar"]
+__all__ = [
+    "MapVal",
+    "Ops",
+    "RecVal",
+    "SVal",
+    "SeqVal",
+    "SetVal",
+    "is_scalar",
+    "model_getter",
+    "scalar_bounds",
+]

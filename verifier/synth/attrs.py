@@ -40,9 +40,9 @@ from pysmt.fnode import FNode
 from dsl import ir
 from dsl.errors import InternalError
 from dsl.pretty import round_str
-from verifier.smt.encode import OneStepEncoding, TraceEncoding
-from verifier.semantics.interp import Interpreter
 from verifier.core.runtime import GState, Proc, Step, Trace
+from verifier.semantics.interp import Interpreter
+from verifier.smt.encode import OneStepEncoding, TraceEncoding
 from verifier.smt.solver import make_solver
 
 # Where an attribute came from (a row may have several).
@@ -89,15 +89,17 @@ def variable_attributes(role: ir.Role) -> list[ir.Expr]:
         elif isinstance(v.ty, ir.SeqType):
             out.append(ir.Call(ir.Builtin.LEN, (_state(v),), ir.IntType(0, v.ty.max_len)))
         elif isinstance(v.ty, ir.SetType):
-            out.append(ir.Call(ir.Builtin.SIZE, (_state(v),),
-                               ir.IntType(0, len(ir.domain(v.ty.elem)))))
+            out.append(
+                ir.Call(ir.Builtin.SIZE, (_state(v),), ir.IntType(0, len(ir.domain(v.ty.elem))))
+            )
     return out
 
 
 def _add(out: dict[tuple, Attribute], attr: Attribute) -> None:
     old = out.get(attr.exprs)
-    out[attr.exprs] = attr if old is None else Attribute(
-        attr.role, old.exprs, old.sources | attr.sources)
+    out[attr.exprs] = (
+        attr if old is None else Attribute(attr.role, old.exprs, old.sources | attr.sources)
+    )
 
 
 def role_attributes(role: ir.Role) -> list[Attribute]:
@@ -112,8 +114,9 @@ def role_attributes(role: ir.Role) -> list[Attribute]:
     return list(out.values())
 
 
-def pair_attributes(singles: list[Attribute], facts: dict[Attribute, "AttrFacts"],
-                    known: list[Attribute]) -> list[Attribute]:
+def pair_attributes(
+    singles: list[Attribute], facts: dict[Attribute, AttrFacts], known: list[Attribute]
+) -> list[Attribute]:
     """Lexicographic pairs ``(a, b)`` of one-component attributes of one role: every pair of
     two attributes the model lists (or declares), and besides the pairs with ``a`` monotone
     and both components changing within the bound (see the module docstring for why the
@@ -177,7 +180,7 @@ def drop_witness(interp: Interpreter, attr: Attribute, steps: tuple[Step, ...]) 
         before = interp.eval_exprs(st.proc, st.pre, attr.exprs)
         after = interp.eval_exprs(st.proc, st.post, attr.exprs)
         if after < before:
-            return Drop(interp.replay(trace.steps[:i + 1]), st.proc, before, after)
+            return Drop(interp.replay(trace.steps[: i + 1]), st.proc, before, after)
     raise InternalError(f"the witness for a drop of {attr.text} does not lower it")
 
 
@@ -202,8 +205,9 @@ class OneStepMonotone:
         self.env = Environment()
         self.one = OneStepEncoding(model, self.env, prefix="m")
         self.solver = make_solver(self.env, solver)
-        self.solver.add_assertion(self.env.formula_manager.And(
-            *self.one.cons, *self.one.all_defs()))
+        self.solver.add_assertion(
+            self.env.formula_manager.And(*self.one.cons, *self.one.all_defs())
+        )
 
     def proves(self, attr: Attribute) -> bool:
         """No enabled non-inert event of the role, from any type-correct state, lowers it."""
@@ -261,36 +265,55 @@ class SmtAttrAnalyzer:
                     self.solver.add_assertion(mgr.And(*defs))
                 terms[s, pi] = t
         steps = [(i, pi) for i in range(self.k) for pi, _ in procs]
-        drops = ops.or_(*(ops.and_(enc.active[i], enc.lex_lt(terms[i + 1, pi], terms[i, pi]))
-                          for i, pi in steps))
+        drops = ops.or_(
+            *(
+                ops.and_(enc.active[i], enc.lex_lt(terms[i + 1, pi], terms[i, pi]))
+                for i, pi in steps
+            )
+        )
         if self._solve(drops):
             for d in range(1, self.k + 1):  # a shortest witness
                 if self._solve(ops.and_(drops, enc.length_le(d))):
                     break
             trace = enc.decode(self.solver.get_model())
             drop = drop_witness(self.interp, attr, trace.steps)
-            return AttrFacts(Mono.DROPS, drop, changes=True,
-                             how=f"lowered by a trace of {len(drop.trace)} events (SMT)")
+            return AttrFacts(
+                Mono.DROPS,
+                drop,
+                changes=True,
+                how=f"lowered by a trace of {len(drop.trace)} events (SMT)",
+            )
         mono, how = Mono.BOUNDED, f"no trace of at most {self.k} events lowers it (SMT, unsat)"
         if one_step is not None and one_step.proves(attr):
             mono, how = Mono.ALL_STATES, "no event from any state lowers it (one-step, unsat)"
-        changed = {(i, pi): ops.and_(enc.active[i], ops.not_(enc.tuple_eq(terms[i + 1, pi],
-                                                                           terms[i, pi])))
-                   for i, pi in steps}
-        counts = {pi: ops.plus(ops.int_(0), *(ops.term_ite(changed[i, pj], ops.int_(1),
-                                                           ops.int_(0))
-                                              for i, pj in steps if pj == pi))
-                  for pi, _ in procs}
+        changed = {
+            (i, pi): ops.and_(enc.active[i], ops.not_(enc.tuple_eq(terms[i + 1, pi], terms[i, pi])))
+            for i, pi in steps
+        }
+        counts = {
+            pi: ops.plus(
+                ops.int_(0),
+                *(
+                    ops.term_ite(changed[i, pj], ops.int_(1), ops.int_(0))
+                    for i, pj in steps
+                    if pj == pi
+                ),
+            )
+            for pi, _ in procs
+        }
         most, witness = 0, None
-        while most < self.k and self._solve(ops.or_(*(mgr.GE(c, mgr.Int(most + 1))
-                                                      for c in counts.values()))):
+        while most < self.k and self._solve(
+            ops.or_(*(mgr.GE(c, mgr.Int(most + 1)) for c in counts.values()))
+        ):
             most += 1
             witness = enc.decode(self.solver.get_model())
         if witness is not None:
             seen = distinct_values(self.interp, attr, self.interp.replay(witness.steps))
             if seen != most + 1:
-                raise InternalError(f"granularity witness of {attr.text}: the interpreter "
-                                    f"sees {seen} values, the solver {most + 1}")
+                raise InternalError(
+                    f"granularity witness of {attr.text}: the interpreter "
+                    f"sees {seen} values, the solver {most + 1}"
+                )
         return AttrFacts(mono, None, changes=most > 0, granularity=most + 1, how=how)
 
     def close(self) -> None:
@@ -304,9 +327,13 @@ class BudgetExceeded(Exception):
     pass
 
 
-def explicit_attr_facts(model: ir.Model, attrs: list[Attribute], bound: int,
-                        one_step: OneStepMonotone | None,
-                        max_states: int = 2_000_000) -> dict[Attribute, AttrFacts]:
+def explicit_attr_facts(
+    model: ir.Model,
+    attrs: list[Attribute],
+    bound: int,
+    one_step: OneStepMonotone | None,
+    max_states: int = 2_000_000,
+) -> dict[Attribute, AttrFacts]:
     """Bounded facts of ``attrs`` by one layered enumeration (see module docstring).
 
     Layer d holds the global states reachable by exactly d events; for each, a vector of
@@ -357,13 +384,15 @@ def explicit_attr_facts(model: ir.Model, attrs: list[Attribute], bound: int,
                 s, st = parents[lvl][s]  # type: ignore[misc]
                 path.append(st)
             drop = drop_witness(interp, a, tuple(reversed(path)))
-            out[a] = AttrFacts(Mono.DROPS, drop, changes=True,
-                               how=f"lowered by a trace of {len(drop.trace)} events "
-                                   f"(explicit)")
+            out[a] = AttrFacts(
+                Mono.DROPS,
+                drop,
+                changes=True,
+                how=f"lowered by a trace of {len(drop.trace)} events (explicit)",
+            )
             continue
         mono, how = Mono.BOUNDED, f"no trace of at most {bound} events lowers it (explicit)"
         if one_step is not None and one_step.proves(a):
             mono, how = Mono.ALL_STATES, "no event from any state lowers it (one-step, unsat)"
-        out[a] = AttrFacts(mono, None, changes=changes[a] > 0,
-                           granularity=changes[a] + 1, how=how)
+        out[a] = AttrFacts(mono, None, changes=changes[a] > 0, granularity=changes[a] + 1, how=how)
     return out

@@ -20,12 +20,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dsl import ir
-from verifier.semantics.conditions import (
-    initial_projections, projections,
-)
-from verifier.engines.explicit import grouped_nodes
-from verifier.semantics.interp import Interpreter, ReplayError
 from verifier.core.runtime import Trace
+from verifier.engines.explicit import grouped_nodes
+from verifier.semantics.conditions import (
+    initial_projections,
+    projections,
+)
+from verifier.semantics.interp import Interpreter, ReplayError
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,9 @@ class Confirmation:
     nodes: int = 0
 
 
-def confirm_counterexample(model: ir.Model, rounds: dict | None, trace: Trace, kprime: int,
-                           max_nodes: int = 1_000_000) -> Confirmation:
+def confirm_counterexample(
+    model: ir.Model, rounds: dict | None, trace: Trace, kprime: int, max_nodes: int = 1_000_000
+) -> Confirmation:
     """Confirm ``trace`` as a counterexample with the explicit engine (module docstring)."""
     interp = Interpreter(model, rounds)
     try:
@@ -52,26 +54,39 @@ def confirm_counterexample(model: ir.Model, rounds: dict | None, trace: Trace, k
     def viable(projs, used: int) -> bool:
         missing = 0
         for have, want in zip(projs, target):
-            if len(have) > len(want) or want[:len(have)] != have:
+            if len(have) > len(want) or want[: len(have)] != have:
                 return False
             missing += len(want) - len(have)
         return missing <= kprime - used
 
     start = (interp.initial(), None, initial_projections(interp))
     if not viable(start[2], 0):
-        return Confirmation(True, "replayed; its initial observations differ from every "
-                                  "trace's (impossible for a replayed trace)")
+        return Confirmation(
+            True,
+            "replayed; its initial observations differ from every "
+            "trace's (impossible for a replayed trace)",
+        )
     if start[2] == target:
         return Confirmation(False, "the empty trace has its projections")
     nodes = 0
     for (_, _, projs), used in grouped_nodes(interp, kprime, viable):
         nodes += 1
         if projs == target:
-            return Confirmation(False, f"a round-grouped trace of {used} events has "
-                                       f"its projections (explicit)", nodes)
+            return Confirmation(
+                False,
+                f"a round-grouped trace of {used} events has its projections (explicit)",
+                nodes,
+            )
         if nodes > max_nodes:
-            return Confirmation(None, f"not confirmed: the explicit grouped search "
-                                      f"exceeded {max_nodes} nodes", nodes)
-    return Confirmation(True, f"confirmed by the explicit engine: replayed, and no "
-                              f"round-grouped trace of at most {kprime} events has its "
-                              f"projections ({nodes} nodes)", nodes)
+            return Confirmation(
+                None,
+                f"not confirmed: the explicit grouped search exceeded {max_nodes} nodes",
+                nodes,
+            )
+    return Confirmation(
+        True,
+        f"confirmed by the explicit engine: replayed, and no "
+        f"round-grouped trace of at most {kprime} events has its "
+        f"projections ({nodes} nodes)",
+        nodes,
+    )

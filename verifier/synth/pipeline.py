@@ -57,8 +57,18 @@ from dataclasses import dataclass, field
 from dsl import ir
 from verifier.core.result import CheckOptions, CheckResult, Engine, Verdict
 from verifier.synth.attrs import (
-    DECLARED, LISTED, AttrFacts, Attribute, BudgetExceeded, Drop, Mono, OneStepMonotone,
-    SmtAttrAnalyzer, constant_attribute, explicit_attr_facts, pair_attributes,
+    DECLARED,
+    LISTED,
+    AttrFacts,
+    Attribute,
+    BudgetExceeded,
+    Drop,
+    Mono,
+    OneStepMonotone,
+    SmtAttrAnalyzer,
+    constant_attribute,
+    explicit_attr_facts,
+    pair_attributes,
     role_attributes,
 )
 from verifier.synth.confirm import Confirmation, confirm_counterexample
@@ -124,8 +134,9 @@ class RoundCandidate:
         """Whether the candidate is about ``attribute`` (some part's text is exactly it), or
         with None about the commit index (some one-component part mentions ``commit``)."""
         if attribute is None:
-            return any(a is not None and a.arity == 1 and "commit" in a.text.lower()
-                       for a in self.parts)
+            return any(
+                a is not None and a.arity == 1 and "commit" in a.text.lower() for a in self.parts
+            )
         return any(a is not None and a.text == attribute for a in self.parts)
 
 
@@ -143,9 +154,12 @@ class Status(enum.Enum):
         return self in (Status.CLOSED_ALL, Status.CLOSED_BOUNDED)
 
 
-_STATUS_OF = {Verdict.CLOSED_ALL: Status.CLOSED_ALL, Verdict.CLOSED_BOUNDED:
-              Status.CLOSED_BOUNDED, Verdict.NOT_CLOSED: Status.NOT_CLOSED,
-              Verdict.UNKNOWN: Status.UNKNOWN}
+_STATUS_OF = {
+    Verdict.CLOSED_ALL: Status.CLOSED_ALL,
+    Verdict.CLOSED_BOUNDED: Status.CLOSED_BOUNDED,
+    Verdict.NOT_CLOSED: Status.NOT_CLOSED,
+    Verdict.UNKNOWN: Status.UNKNOWN,
+}
 _RANK = {s: i for i, s in enumerate(Status)}
 
 
@@ -162,7 +176,7 @@ class SynthRow:
     confirmation: Confirmation | None = None
     note: str = ""
     # Within the bound, the same rounds as this row's (NOTE(same-within-bound)).
-    same_as: "SynthRow | None" = None
+    same_as: SynthRow | None = None
 
     @property
     def nontrivial_monotone(self) -> bool:
@@ -193,13 +207,14 @@ class SynthReport:
 # ------------------------------------------------------------------ attributes
 
 
-def analyse_attributes(model: ir.Model, opts: SynthOptions,
-                       progress: Callable[[str], None] | None = None
-                       ) -> dict[Attribute, AttrFacts]:
+def analyse_attributes(
+    model: ir.Model, opts: SynthOptions, progress: Callable[[str], None] | None = None
+) -> dict[Attribute, AttrFacts]:
     """Facts of every role attribute and of the useful pairs (module docstring, step 1)."""
     one = OneStepMonotone(model, opts.solver)
     smt: SmtAttrAnalyzer | None = None
     try:
+
         def facts_of(attrs: list[Attribute]) -> dict[Attribute, AttrFacts]:
             nonlocal smt
             if opts.attr_engine is Engine.EXPLICIT:
@@ -246,13 +261,18 @@ def _combined(cand: RoundCandidate, facts: dict[Attribute, AttrFacts]) -> tuple:
 def _combo_key(combo: tuple[Attribute, ...], facts: dict[Attribute, AttrFacts]) -> tuple:
     live = [a for a in combo if "constant" not in a.sources]
     texts = {a.text for a in live}
-    return (len(combo) - len(live), len(texts), -sum(facts[a].granularity or 1 for a in live),
-            -sum(1 for a in live if a.sources & {DECLARED, LISTED}),
-            tuple(a.text for a in combo))
+    return (
+        len(combo) - len(live),
+        len(texts),
+        -sum(facts[a].granularity or 1 for a in live),
+        -sum(1 for a in live if a.sources & {DECLARED, LISTED}),
+        tuple(a.text for a in combo),
+    )
 
 
-def round_candidates(model: ir.Model, facts: dict[Attribute, AttrFacts],
-                     max_combos: int) -> tuple[list[RoundCandidate], list[str]]:
+def round_candidates(
+    model: ir.Model, facts: dict[Attribute, AttrFacts], max_combos: int
+) -> tuple[list[RoundCandidate], list[str]]:
     """The candidates to report (module docstring, step 2) and notes on what was capped."""
     roles = tuple(r.name for r in model.roles)
     by_role = {r: [a for a in facts if a.role == r] for r in roles}
@@ -260,8 +280,9 @@ def round_candidates(model: ir.Model, facts: dict[Attribute, AttrFacts],
         return [RoundCandidate(roles, (a,)) for a in by_role[roles[0]]], []
     out: list[RoundCandidate] = []
     notes: list[str] = []
-    declared = RoundCandidate(roles, tuple(next(a for a in by_role[r] if a.declared)
-                                           for r in roles))
+    declared = RoundCandidate(
+        roles, tuple(next(a for a in by_role[r] if a.declared) for r in roles)
+    )
     out.append(declared)
     for r in roles:  # attributes that cannot be part of a useful candidate: one row each
         for a in by_role[r]:
@@ -272,11 +293,13 @@ def round_candidates(model: ir.Model, facts: dict[Attribute, AttrFacts],
     for n in arities:
         options = []
         for r in roles:
-            good = [a for a in by_role[r] if a.arity == n and facts[a].monotone_ok
-                    and facts[a].changes]
+            good = [
+                a for a in by_role[r] if a.arity == n and facts[a].monotone_ok and facts[a].changes
+            ]
             options.append(good + [constant_attribute(r, n)])
-        combos = [c for c in itertools.product(*options)
-                  if any("constant" not in a.sources for a in c)]
+        combos = [
+            c for c in itertools.product(*options) if any("constant" not in a.sources for a in c)
+        ]
         combos.sort(key=lambda c: _combo_key(c, facts))
         seen = {declared.parts}
         kept = []
@@ -286,8 +309,10 @@ def round_candidates(model: ir.Model, facts: dict[Attribute, AttrFacts],
             seen.add(c)
             kept.append(c)
         if len(kept) > max_combos:
-            notes.append(f"arity {n}: {len(kept)} role combinations, the first {max_combos} "
-                         f"by rank checked (raise --max-combos for more)")
+            notes.append(
+                f"arity {n}: {len(kept)} role combinations, the first {max_combos} "
+                f"by rank checked (raise --max-combos for more)"
+            )
             kept = kept[:max_combos]
         out += [RoundCandidate(roles, c) for c in kept]
     return out, notes
@@ -298,12 +323,14 @@ def round_candidates(model: ir.Model, facts: dict[Attribute, AttrFacts],
 
 def strip_message_rounds(model: ir.Model) -> ir.Model:
     """The model without declared message rounds: tags are the ghost attribute values."""
-    return dataclasses.replace(model, messages=tuple(dataclasses.replace(m, round=None)
-                                                     for m in model.messages))
+    return dataclasses.replace(
+        model, messages=tuple(dataclasses.replace(m, round=None) for m in model.messages)
+    )
 
 
-def check_candidate(model: ir.Model, rounds: dict | None, copts: CheckOptions,
-                    confirm_nodes: int) -> tuple[CheckResult, Confirmation | None]:
+def check_candidate(
+    model: ir.Model, rounds: dict | None, copts: CheckOptions, confirm_nodes: int
+) -> tuple[CheckResult, Confirmation | None]:
     """Closure of ``model`` with ``rounds`` (picklable: run in worker processes), and the
     explicit confirmation of a counterexample."""
     from verifier.engines.dispatch import run_check
@@ -362,15 +389,15 @@ def _link_same(todo: list[SynthRow], facts: dict[Attribute, AttrFacts]) -> list[
     return out
 
 
-def plan(model: ir.Model, opts: SynthOptions,
-         progress: Callable[[str], None] | None = None) -> SynthPlan:
+def plan(
+    model: ir.Model, opts: SynthOptions, progress: Callable[[str], None] | None = None
+) -> SynthPlan:
     """Steps 1-3 of the module docstring: attributes, candidates, their facts."""
     start = time.monotonic()
     facts = analyse_attributes(model, opts, progress)
     attr_seconds = time.monotonic() - start
     if progress:
-        progress(f"{model.name}: {len(facts)} role attributes analysed "
-                 f"({attr_seconds:.1f} s)")
+        progress(f"{model.name}: {len(facts)} role attributes analysed ({attr_seconds:.1f} s)")
     cands, notes = round_candidates(model, facts, opts.max_combos)
     rows: list[SynthRow] = []
     for c in cands:
@@ -385,30 +412,46 @@ def plan(model: ir.Model, opts: SynthOptions,
     if len(model.roles) == 1:
         ranks = {id(r): (-(r.granularity or 0), r.candidate.text) for r in rows}
     else:
-        ranks = {id(r): (sum(1 for x in r.candidate.parts
-                             if x is not None and "constant" in x.sources), i)
-                 for i, r in enumerate(rows)}
-    todo = sorted((r for r in rows if r.status is Status.SKIPPED),
-                  key=lambda r: _priority(r, ranks[id(r)], opts))
+        ranks = {
+            id(r): (
+                sum(1 for x in r.candidate.parts if x is not None and "constant" in x.sources),
+                i,
+            )
+            for i, r in enumerate(rows)
+        }
+    todo = sorted(
+        (r for r in rows if r.status is Status.SKIPPED),
+        key=lambda r: _priority(r, ranks[id(r)], opts),
+    )
     if len(model.roles) == 1 and opts.kprime == opts.bound:
         todo = _link_same(todo, facts)
     if opts.max_checks is not None and len(todo) > opts.max_checks:
-        notes.append(f"{len(todo)} monotone non-trivial candidates, the first "
-                     f"{opts.max_checks} by priority checked (declared, about "
-                     f"{opts.focus or 'commit'}, listed, granularity)")
-        for r in todo[opts.max_checks:]:
+        notes.append(
+            f"{len(todo)} monotone non-trivial candidates, the first "
+            f"{opts.max_checks} by priority checked (declared, about "
+            f"{opts.focus or 'commit'}, listed, granularity)"
+        )
+        for r in todo[opts.max_checks :]:
             r.note = "not checked: over --max-checks"
-        todo = todo[:opts.max_checks]
-    copts = CheckOptions(bound=opts.bound, witness_bound=opts.witness_bound, engine=opts.engine,
-                         solver=opts.solver, timeout=opts.timeout)
+        todo = todo[: opts.max_checks]
+    copts = CheckOptions(
+        bound=opts.bound,
+        witness_bound=opts.witness_bound,
+        engine=opts.engine,
+        solver=opts.solver,
+        timeout=opts.timeout,
+    )
     stripped = strip_message_rounds(model)
-    tasks = [(model, None, copts, opts.confirm_nodes) if r.candidate.declared else
-             (stripped, r.candidate.rounds(), copts, opts.confirm_nodes) for r in todo]
+    tasks = [
+        (model, None, copts, opts.confirm_nodes)
+        if r.candidate.declared
+        else (stripped, r.candidate.rounds(), copts, opts.confirm_nodes)
+        for r in todo
+    ]
     return SynthPlan(model, opts, facts, rows, todo, tasks, notes, start, attr_seconds)
 
 
-def complete(p: SynthPlan, results, progress: Callable[[str], None] | None = None
-             ) -> SynthReport:
+def complete(p: SynthPlan, results, progress: Callable[[str], None] | None = None) -> SynthReport:
     """Step 4: record the closure results (in ``p.todo`` order) and rank the rows."""
     for i, (row, (res, conf)) in enumerate(zip(p.todo, results)):
         row.result, row.confirmation = res, conf
@@ -417,20 +460,39 @@ def complete(p: SynthPlan, results, progress: Callable[[str], None] | None = Non
             row.status = Status.UNKNOWN
             row.note = f"the engines disagree: {conf.text}"
         if progress:
-            progress(f"{p.model.name}: [{i + 1}/{len(p.todo)}] {row.candidate.text}: "
-                     f"{res.verdict.value} ({res.stats.seconds:.1f} s)")
+            progress(
+                f"{p.model.name}: [{i + 1}/{len(p.todo)}] {row.candidate.text}: "
+                f"{res.verdict.value} ({res.stats.seconds:.1f} s)"
+            )
     for row in p.rows:
         t = row.same_as
         if t is not None:
             row.status = t.status if t.result is not None else Status.SKIPPED
             if row.status is Status.CLOSED_ALL:  # the equivalence holds within the bound only
                 row.status = Status.CLOSED_BOUNDED
-            row.note = (f"same rounds as {t.candidate.text} within the bound (the other "
-                        f"components never change)")
-    rows = sorted(p.rows, key=lambda r: (_RANK[r.status], -(r.granularity or 0),
-                                         not r.candidate.declared, r.candidate.text))
-    return SynthReport(p.model, p.options, rows, p.facts, time.monotonic() - p.start,
-                       p.attr_seconds, len(p.todo), p.notes)
+            row.note = (
+                f"same rounds as {t.candidate.text} within the bound (the other "
+                f"components never change)"
+            )
+    rows = sorted(
+        p.rows,
+        key=lambda r: (
+            _RANK[r.status],
+            -(r.granularity or 0),
+            not r.candidate.declared,
+            r.candidate.text,
+        ),
+    )
+    return SynthReport(
+        p.model,
+        p.options,
+        rows,
+        p.facts,
+        time.monotonic() - p.start,
+        p.attr_seconds,
+        len(p.todo),
+        p.notes,
+    )
 
 
 def make_executor(jobs: int) -> ProcessPoolExecutor:
@@ -439,9 +501,12 @@ def make_executor(jobs: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
 
 
-def synthesize(model: ir.Model, opts: SynthOptions,
-               progress: Callable[[str], None] | None = None,
-               executor: Executor | None = None) -> SynthReport:
+def synthesize(
+    model: ir.Model,
+    opts: SynthOptions,
+    progress: Callable[[str], None] | None = None,
+    executor: Executor | None = None,
+) -> SynthReport:
     """Run the whole pipeline of the module docstring on ``model``; closure checks run in
     ``executor``, else in a pool of ``opts.jobs`` processes (inline when 1)."""
     p = plan(model, opts, progress)

@@ -27,11 +27,18 @@ from pathlib import Path
 
 from dsl.errors import CCError
 from dsl.loader import load_model
-from verifier.synth.pipeline import (
-    SynthOptions, SynthPlan, SynthReport, SynthRow, Status, check_candidate, complete,
-    make_executor, plan,
-)
 from verifier.output.synth_report import report_json
+from verifier.synth.pipeline import (
+    Status,
+    SynthOptions,
+    SynthPlan,
+    SynthReport,
+    SynthRow,
+    check_candidate,
+    complete,
+    make_executor,
+    plan,
+)
 
 
 @dataclass
@@ -71,8 +78,12 @@ def versions() -> dict[str, str]:
     return out
 
 
-def run_survey(files: list[str], opts: SynthOptions, attribute: str | None = None,
-               progress: Callable[[str], None] | None = None) -> Survey:
+def run_survey(
+    files: list[str],
+    opts: SynthOptions,
+    attribute: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Survey:
     start = time.monotonic()
     entries = [SurveyEntry(f) for f in files]
     plans: list[SynthPlan | None] = []
@@ -106,8 +117,6 @@ def run_survey(files: list[str], opts: SynthOptions, attribute: str | None = Non
 # ------------------------------------------------------------------ the answers
 
 
-
-
 @dataclass
 class Answers:
     declared: str
@@ -138,8 +147,9 @@ def answers(rep: SynthReport, attribute: str | None) -> Answers:
         commit = "no such attribute"
     else:
         best = mine[0]  # rows are ranked: a closed one first if any
-        commit = ("yes: " if best.status.closed and best.nontrivial_monotone else "no: ") + \
-            f"{best.candidate.text} {_verdict(best, bound)}"
+        commit = (
+            "yes: " if best.status.closed and best.nontrivial_monotone else "no: "
+        ) + f"{best.candidate.text} {_verdict(best, bound)}"
     cex = next((r for r in mono if r.status is Status.NOT_CLOSED), None)
     return Answers(declared, mono, closed, commit, cex)
 
@@ -177,9 +187,11 @@ def survey_markdown(s: Survey) -> str:
             ok = " (confirmed)" if c.confirmation and c.confirmation.confirmed else ""
             cex = f"`{c.candidate.text}`: {c.cex_length} events{ok}"
         checked = sum(1 for r in a.monotone if r.result is not None)
-        lines.append(f"| {name} | {a.declared} | {len(a.monotone)} ({checked} checked): "
-                     f"{_names(a.monotone)} | "
-                     f"{_names(a.closed)} | {a.commit} | {cex} |")
+        lines.append(
+            f"| {name} | {a.declared} | {len(a.monotone)} ({checked} checked): "
+            f"{_names(a.monotone)} | "
+            f"{_names(a.closed)} | {a.commit} | {cex} |"
+        )
     head = [
         f"Survey: bound {o.bound}, witness bound {o.kprime}, closure engine {o.engine.value} "
         f"({o.solver}), attribute facts {o.attr_engine.value}, at most {o.max_combos} "
@@ -199,17 +211,31 @@ def survey_json(s: Survey) -> dict:
             continue
         a = answers(e.report, s.attribute)
         c = a.counterexample
-        out.append({
-            "file": e.file, "model": e.report.model.name, "declared": a.declared,
-            "monotone_nontrivial": [r.candidate.text for r in a.monotone],
-            "closed": [r.candidate.text for r in a.closed],
-            "commit_index": a.commit,
-            "monotone_not_closed": None if c is None else {
-                "attribute": c.candidate.text, "length": c.cex_length,
-                "confirmed": bool(c.confirmation and c.confirmation.confirmed)},
-            "synthesis": report_json(e.report),
-        })
+        out.append(
+            {
+                "file": e.file,
+                "model": e.report.model.name,
+                "declared": a.declared,
+                "monotone_nontrivial": [r.candidate.text for r in a.monotone],
+                "closed": [r.candidate.text for r in a.closed],
+                "commit_index": a.commit,
+                "monotone_not_closed": None
+                if c is None
+                else {
+                    "attribute": c.candidate.text,
+                    "length": c.cex_length,
+                    "confirmed": bool(c.confirmation and c.confirmation.confirmed),
+                },
+                "synthesis": report_json(e.report),
+            }
+        )
     o = s.options
-    return {"bound": o.bound, "witness_bound": o.kprime, "engine": o.engine.value,
-            "attribute": s.attribute, "seconds": round(s.seconds, 3),
-            "versions": s.versions, "protocols": out}
+    return {
+        "bound": o.bound,
+        "witness_bound": o.kprime,
+        "engine": o.engine.value,
+        "attribute": s.attribute,
+        "seconds": round(s.seconds, 3),
+        "versions": s.versions,
+        "protocols": out,
+    }
