@@ -42,6 +42,24 @@ def _model_args(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _round_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--round",
+        metavar="EXPR",
+        default=None,
+        help="use EXPR as the round instead of the declared one (per role: "
+        "'Server=commitIndex', 'Proposer=bal;Acceptor=bal'; a tuple is '(a, b)'); "
+        "declared message rounds are then ignored (tags are the ghost values)",
+    )
+    p.add_argument(
+        "--observe",
+        metavar="EXPR",
+        default=None,
+        help="what the projections observe instead of the declared observation "
+        "(same syntax as --round)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="ccverify",
@@ -68,10 +86,18 @@ def build_parser() -> argparse.ArgumentParser:
         )
         c.add_argument(
             "--engine",
-            choices=["smt", "explicit"],
-            default="smt",
-            help="smt: z3/cvc5 through pysmt, with the unbounded one-step proof "
-            "(default); explicit: exhaustive search, the reference",
+            choices=["auto", "smt", "explicit"],
+            default="auto",
+            help="auto: the engine the benchmarks show faster, named in the output "
+            "(default); smt: z3/cvc5 through pysmt, with the unbounded one-step proof; "
+            "explicit: exhaustive search, the reference",
+        )
+        _round_args(c)
+        c.add_argument(
+            "--no-symmetry",
+            action="store_true",
+            help="explicit engine: do not merge search nodes that differ by a "
+            "permutation of a symmetric role's processes",
         )
         c.add_argument(
             "--solver",
@@ -195,6 +221,7 @@ def _synth_parsers(sub) -> None:
     )
     _model_args(y)
     common(y)
+    _round_args(y)
     y.add_argument("--json", action="store_true", help="print one JSON object")
     y.add_argument("--brief", action="store_true", help="the table only, no traces")
     v = sub.add_parser(
@@ -291,6 +318,7 @@ def cmd_check(args) -> int:
     if args.smt2:
         _prepare_dump_dir(args.smt2)
     model = _load(args)
+    model, rounds, observe, notes = _round_options(args, model)
     opts = CheckOptions(
         bound=args.bound,
         witness_bound=args.witness_bound,
@@ -298,7 +326,10 @@ def cmd_check(args) -> int:
         solver=args.solver,
         timeout=args.timeout,
         smt2_dir=args.smt2,
+        rounds=rounds.exprs if rounds else None,
+        observe=observe.exprs if observe else None,
         one_step=not args.no_one_step,
+        symmetry=not args.no_symmetry,
     )
     progress = None if args.quiet or args.json else _progress
     from verifier.engines.dispatch import run_check
@@ -306,12 +337,42 @@ def cmd_check(args) -> int:
     result = run_check(model, opts, progress)
     from verifier.semantics.interp import Interpreter
 
-    _report(args, Interpreter(model, opts.rounds), result)
+    extra = {
+        "round": rounds.texts if rounds else None,
+        "observe": observe.texts if observe else None,
+        "message_rounds_ignored": rounds is not None,
+    }
+    _report(args, Interpreter(model, opts.rounds, opts.observe), result, notes, extra)
     return result.verdict.exit_code
 
 
-def _report(args, interp, result) -> None:
-    """Print a check's result (``check``, ``explain``) and write the files asked for."""
+def _round_options(args, model):
+    """``--round`` and ``--observe``: the model to check (without declared message rounds
+    under ``--round``), the checked expressions per role, and lines saying what is used."""
+    from dsl.options import check_role_exprs, strip_message_rounds
+
+    overrides = _overrides(args.set)
+    rounds = observe = None
+    notes: list[str] = []
+    if args.round is not None:
+        rounds = check_role_exprs(model, "--round", args.round, overrides)
+        model = strip_message_rounds(model)
+        notes.append(
+            "round: "
+            + "; ".join(f"{r} = {t}" for r, t in rounds.texts.items())
+            + " (--round; declared message rounds ignored: tags are the senders' rounds)"
+        )
+    if args.observe is not None:
+        observe = check_role_exprs(model, "--observe", args.observe, overrides)
+        notes.append(
+            "observe: " + "; ".join(f"{r} = {t}" for r, t in observe.texts.items()) + " (--observe)"
+        )
+    return model, rounds, observe, notes
+
+
+def _report(args, interp, result, notes=(), extra=None) -> None:
+    """Print a check's result (``check``, ``explain``) and write the files asked for;
+    ``notes`` are lines printed first, ``extra`` keys added to the JSON object."""
     from verifier.core.result import Verdict
     from verifier.output import explain as ex
     from verifier.output.render import result_json
@@ -323,9 +384,11 @@ def _report(args, interp, result) -> None:
     if trace is None and result.verdict.closed and (explaining or args.diagram or args.itf):
         trace, sample = ex.sample_trace(interp, args.bound, args.seed), True
     if args.json:
-        print(json.dumps(result_json(interp, result), indent=2))
+        doc = result_json(interp, result)
+        doc.update(extra or {})
+        print(json.dumps(doc, indent=2))
     else:
-        parts = result_view(interp, result, full=args.full)
+        parts = [*notes, *result_view(interp, result, full=args.full)]
         if explaining and trace is not None:
             parts += [""] + explain_view(
                 interp,
@@ -507,6 +570,7 @@ def cmd_synth(args) -> int:
 
     opts = _synth_options(args)
     model = _load(args)
+    model, opts = _synth_rounds(args, model, opts)
     progress = None if args.quiet or args.json else _progress
     report = synthesize(model, opts, progress)
     if args.json:
@@ -514,6 +578,39 @@ def cmd_synth(args) -> int:
     else:
         print(format_report(report, details=not args.brief))
     return 0
+
+
+def _synth_rounds(args, model, opts):
+    """``synth --round``: the expression becomes a listed candidate of its role, checked
+    first; ``synth --observe``: the observation replaces the declared one."""
+    import dataclasses
+
+    from dsl import ir
+    from dsl.options import check_role_exprs, with_observe
+
+    overrides = _overrides(args.set)
+    if args.observe is not None:
+        model = with_observe(
+            model, check_role_exprs(model, "--observe", args.observe, overrides).exprs
+        )
+    if args.round is not None:
+        rounds = check_role_exprs(model, "--round", args.round, overrides)
+        model = dataclasses.replace(
+            model,
+            roles=tuple(
+                dataclasses.replace(
+                    r,
+                    candidates=(ir.Candidate(rounds.texts[r.name], rounds.exprs[r.name]),)
+                    + r.candidates,
+                )
+                if r.name in rounds.exprs
+                else r
+                for r in model.roles
+            ),
+        )
+        if opts.focus is None:
+            opts = dataclasses.replace(opts, focus=next(iter(rounds.texts.values())))
+    return model, opts
 
 
 def cmd_survey(args) -> int:

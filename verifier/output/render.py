@@ -111,4 +111,6 @@ def result_json(interp: Interpreter, result: CheckResult) -> dict:
         "solver_calls": s.solver_calls,
         "refuted": s.refuted,
         "nodes": s.nodes,
+        "engine_auto": s.auto,
+        "symmetry": s.symmetry or None,
     }

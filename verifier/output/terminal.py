@@ -103,12 +103,16 @@ def banner(model_name: str, result: CheckResult) -> RenderableType:
 def stats_line(result: CheckResult) -> Text:
     s = result.stats
     engine = result.engine.value + (f" ({result.solver})" if result.solver else "")
+    if s.auto:
+        engine += ", chosen by --engine auto"
     extra = (
         f", {plural(s.solver_calls, 'solver call')}, "
         f"{plural(s.refuted, 'suspicious trace')} refuted"
         if result.engine.value == "smt"
         else f", {s.nodes} search nodes"
     )
+    if s.symmetry:
+        extra += f", symmetry: {s.symmetry}"
     return Text(
         f"[{engine}: bound {result.bound}, witness bound {result.witness_bound}, "
         f"{s.seconds:.2f} s{extra}]",

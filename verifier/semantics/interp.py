@@ -77,9 +77,19 @@ def _as_round(vals: tuple) -> Round:
 class Interpreter:
     """Explicit-state semantics of one model instance."""
 
-    def __init__(self, model: Model, rounds: dict[str, tuple[Expr, ...]] | None = None):
+    def __init__(
+        self,
+        model: Model,
+        rounds: dict[str, tuple[Expr, ...]] | None = None,
+        observe: dict[str, tuple[Expr, ...]] | None = None,
+    ):
         """`rounds` overrides the round expressions per role name (used by round-attribute
-        synthesis); message tags are computed with the effective rounds."""
+        synthesis); message tags are computed with the effective rounds.  `observe`
+        overrides the observe clauses per role name (``--observe``)."""
+        if observe:
+            from dsl.options import with_observe
+
+            model = with_observe(model, observe)
         self.model = model
         rounds = dict(rounds or {})
         unknown = set(rounds) - {r.name for r in model.roles}
