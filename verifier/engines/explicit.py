@@ -35,6 +35,7 @@ from verifier.semantics.conditions import (
     trace_violations,
 )
 from verifier.semantics.interp import Interpreter
+from verifier.semantics.symmetry import Canonicalizer, symmetric_roles
 
 
 class Budget:
@@ -112,13 +113,25 @@ def _rebuild(parents: dict, node) -> tuple[Step, ...]:
 
 
 def explicit_check(
-    model, opts: CheckOptions, progress: Callable[[str], None] | None = None
+    model,
+    opts: CheckOptions,
+    progress: Callable[[str], None] | None = None,
+    targeted: bool = True,
 ) -> CheckResult:
-    """Decide closure up to ``opts.bound`` by exhaustive search (see module docstring)."""
+    """Decide closure up to ``opts.bound`` by exhaustive search (see module docstring).
+
+    ``targeted`` (the default) searches for witnesses per suspicious node; False enumerates
+    every round-grouped trace first (the unreduced search the tests compare with)."""
     start = time.monotonic()
     interp = Interpreter(model, opts.rounds)
     budget = Budget(opts, start)
     stats = Stats()
+    canon = None
+    if opts.symmetry:
+        roles = symmetric_roles(interp.model, opts.rounds)
+        if roles:
+            canon = Canonicalizer(interp, roles)
+            stats.symmetry = canon.description
 
     def done(verdict: Verdict, **kw) -> CheckResult:
         stats.seconds = time.monotonic() - start
@@ -131,21 +144,46 @@ def explicit_check(
         proof = reachable_conditions(interp, budget)
         if proof:
             return done(Verdict.CLOSED_ALL, reason=proof)
-    grouped = grouped_projections(interp, opts.kprime, budget)
-    if grouped is None:
-        return done(Verdict.UNKNOWN, reason=budget.reason + " (grouped search)")
-    if progress:
-        progress(f"explicit: {len(grouped)} grouped projection tuples up to {opts.kprime} events")
+    if targeted:
+        witnesses = WitnessSearch(interp, opts.kprime, budget, canon)
+        has_witness = witnesses.exists
+    else:
+        grouped = grouped_projections(interp, opts.kprime, budget)
+        if grouped is None:
+            return done(Verdict.UNKNOWN, reason=budget.reason + " (grouped search)")
+        if progress:
+            progress(
+                f"explicit: {len(grouped)} grouped projection tuples up to {opts.kprime} events"
+            )
+
+        def has_witness(projs: Projections) -> bool | None:
+            return projs in grouped
+
     pidx = proc_index(interp)
-    root = (interp.initial(), initial_projections(interp))
+    s0, p0 = interp.initial(), initial_projections(interp)
+    key = canon.key if canon is not None else _plain_key
+    root = key(s0, p0)
     parents: dict = {root: None}
-    frontier = [root]
+    # A frontier entry: key, state, projections, clean (reached by a path whose events all
+    # meet the local conditions: the reordering lemma gives it a witness).
+    frontier: list[list] = [[root, s0, p0, True]]
+    viol = step_violations
     for depth in range(1, opts.bound + 1):
-        nxt = []
-        for node in frontier:
-            state, projs = node
+        level: dict = {}
+        for ckey, state, projs, clean in frontier:
             for step, post in interp.successors(state):
-                child = (post, extend_projections(interp, projs, pidx[step.proc], step))
+                p2 = extend_projections(interp, projs, pidx[step.proc], step)
+                c2 = clean and not viol(interp, 0, step)
+                # A stuttering event keeps projections already known to have a witness.
+                ok = c2 or p2 is projs
+                child = key(post, p2)
+                entry = level.get(child)
+                if entry is not None:
+                    if ok and not entry[4]:
+                        entry[4] = True
+                    if c2 and not entry[3]:
+                        entry[3] = True
+                    continue
                 if child in parents:
                     continue
                 if not budget.spend():
@@ -154,31 +192,97 @@ def explicit_check(
                         depth=depth - 1,
                         reason=budget.reason + f" (trace search at depth {depth})",
                     )
-                parents[child] = (node, step)
-                if child[1] not in grouped:
-                    trace = interp.replay(_rebuild(parents, child))
-                    return done(
-                        Verdict.NOT_CLOSED,
-                        trace=trace,
-                        depth=depth,
-                        violations=trace_violations(interp, trace),
-                    )
-                nxt.append(child)
+                parents[child] = (ckey, step)
+                level[child] = [child, post, p2, c2, ok]
+        for child, post, p2, _, ok in level.values():
+            if ok:
+                continue
+            found = has_witness(p2)
+            if found is None:
+                return done(
+                    Verdict.UNKNOWN,
+                    depth=depth - 1,
+                    reason=budget.reason + f" (witness search at depth {depth})",
+                )
+            if not found:
+                trace = interp.replay(_rebuild(parents, child))
+                return done(
+                    Verdict.NOT_CLOSED,
+                    trace=trace,
+                    depth=depth,
+                    violations=trace_violations(interp, trace),
+                )
+        frontier = [e[:4] for e in level.values()]
+        if targeted:
+            stats.witness_searches = witnesses.searches
         stats.per_bound.append(
-            {"bound": depth, "nodes": len(nxt), "seconds": round(time.monotonic() - start, 3)}
+            {"bound": depth, "nodes": len(frontier), "seconds": round(time.monotonic() - start, 3)}
         )
         if progress:
             progress(
-                f"bound {depth}: {len(nxt)} trace nodes, no counterexample "
+                f"bound {depth}: {len(frontier)} trace nodes, no counterexample "
                 f"({time.monotonic() - start:.1f} s)"
             )
-        frontier = nxt
     return done(
         Verdict.CLOSED_BOUNDED,
         depth=opts.bound,
         reason=f"every trace of at most {opts.bound} events has a round-grouped "
         f"equivalent of at most {opts.kprime} events (exhaustive search)",
     )
+
+
+def _plain_key(state: GState, projs: Projections) -> tuple:
+    return (state, projs)
+
+
+class WitnessSearch:
+    """Targeted witness search: does a round-grouped trace of at most ``kprime`` events
+    have projections ``target``?  A breadth-first search over grouped nodes keeping only
+    those whose projections are prefixes of the target's, with enough events left to
+    complete them (an event extends at most its own process's projection, by one
+    observation, so a grouped event whose observation change is not the next one the
+    target expects is pruned).  Answers are memoised per projection orbit."""
+
+    def __init__(self, interp: Interpreter, kprime: int, budget: Budget, canon=None):
+        self.interp = interp
+        self.kprime = kprime
+        self.budget = budget
+        self.canon = canon
+        self.memo: dict = {}
+        self.searches = 0
+
+    def exists(self, target: Projections) -> bool | None:
+        """True, False, or None when the budget ran out."""
+        mkey = self.canon.proj_key(target) if self.canon is not None else target
+        hit = self.memo.get(mkey)
+        if hit is not None:
+            return hit
+        self.searches += 1
+        kprime = self.kprime
+
+        def viable(projs: Projections, used: int) -> bool:
+            missing = 0
+            for have, want in zip(projs, target):
+                if have is not want:
+                    n = len(have)
+                    if n > len(want) or want[:n] != have:
+                        return False
+                    missing += len(want) - n
+            return missing <= kprime - used
+
+        if initial_projections(self.interp) == target:
+            self.memo[mkey] = True
+            return True
+        budget = self.budget
+        answer = False
+        for (_, _, projs), _ in grouped_nodes(self.interp, kprime, viable):
+            if not budget.spend():
+                return None
+            if projs == target:
+                answer = True
+                break
+        self.memo[mkey] = answer
+        return answer
 
 
 def reachable_conditions(interp: Interpreter, budget: Budget, cap: int = 20_000) -> str:
