@@ -136,16 +136,18 @@ def explicit_check(
     def done(verdict: Verdict, **kw) -> CheckResult:
         stats.seconds = time.monotonic() - start
         stats.nodes = budget.nodes
+        if targeted:
+            stats.witness_searches = witnesses.searches
         return CheckResult(
             verdict, opts.bound, opts.kprime, Engine.EXPLICIT, None, stats=stats, **kw
         )
 
+    witnesses = WitnessSearch(interp, opts.kprime, budget, canon)
     if opts.one_step:
         proof = reachable_conditions(interp, budget)
         if proof:
             return done(Verdict.CLOSED_ALL, reason=proof)
     if targeted:
-        witnesses = WitnessSearch(interp, opts.kprime, budget, canon)
         has_witness = witnesses.exists
     else:
         grouped = grouped_projections(interp, opts.kprime, budget)
@@ -167,15 +169,51 @@ def explicit_check(
     # A frontier entry: key, state, projections, clean (reached by a path whose events all
     # meet the local conditions: the reordering lemma gives it a witness).
     frontier: list[list] = [[root, s0, p0, True]]
-    viol = step_violations
+    # Whether an event breaks a local condition, per Step object (NOTE(step-memo): the
+    # interpreter hands out the same objects again and keeps them alive).
+    bad: dict[int, bool] = {}
+
+    def breaks(step: Step) -> bool:
+        b = bad.get(id(step))
+        if b is None:
+            b = bad[id(step)] = bool(step_violations(interp, 0, step))
+        return b
+
+    def counterexample(steps: tuple[Step, ...], depth: int) -> CheckResult:
+        trace = interp.replay(steps)
+        return done(
+            Verdict.NOT_CLOSED,
+            trace=trace,
+            depth=depth,
+            violations=trace_violations(interp, trace),
+        )
+
+    def stop(depth: int, where: str) -> CheckResult:
+        return done(Verdict.UNKNOWN, depth=depth - 1, reason=budget.reason + f" ({where})")
+
     for depth in range(1, opts.bound + 1):
+        last = depth == opts.bound
         level: dict = {}
+        checked = 0
         for ckey, state, projs, clean in frontier:
             for step, post in interp.successors(state):
                 p2 = extend_projections(interp, projs, pidx[step.proc], step)
-                c2 = clean and not viol(interp, 0, step)
+                c2 = clean and not breaks(step)
                 # A stuttering event keeps projections already known to have a witness.
                 ok = c2 or p2 is projs
+                if last:
+                    # Nothing is expanded below the bound: only suspicious nodes matter.
+                    if ok:
+                        continue
+                    if not budget.spend():
+                        return stop(depth, f"trace search at depth {depth}")
+                    checked += 1
+                    found = has_witness(p2)
+                    if found is None:
+                        return stop(depth, f"witness search at depth {depth}")
+                    if not found:
+                        return counterexample(_rebuild(parents, ckey) + (step,), depth)
+                    continue
                 child = key(post, p2)
                 entry = level.get(child)
                 if entry is not None:
@@ -187,40 +225,26 @@ def explicit_check(
                 if child in parents:
                     continue
                 if not budget.spend():
-                    return done(
-                        Verdict.UNKNOWN,
-                        depth=depth - 1,
-                        reason=budget.reason + f" (trace search at depth {depth})",
-                    )
+                    return stop(depth, f"trace search at depth {depth}")
                 parents[child] = (ckey, step)
                 level[child] = [child, post, p2, c2, ok]
-        for child, post, p2, _, ok in level.values():
+        for child, _, p2, _, ok in level.values():
             if ok:
                 continue
             found = has_witness(p2)
             if found is None:
-                return done(
-                    Verdict.UNKNOWN,
-                    depth=depth - 1,
-                    reason=budget.reason + f" (witness search at depth {depth})",
-                )
+                return stop(depth, f"witness search at depth {depth}")
             if not found:
-                trace = interp.replay(_rebuild(parents, child))
-                return done(
-                    Verdict.NOT_CLOSED,
-                    trace=trace,
-                    depth=depth,
-                    violations=trace_violations(interp, trace),
-                )
+                return counterexample(_rebuild(parents, child), depth)
         frontier = [e[:4] for e in level.values()]
-        if targeted:
-            stats.witness_searches = witnesses.searches
+        count = checked if last else len(frontier)
         stats.per_bound.append(
-            {"bound": depth, "nodes": len(frontier), "seconds": round(time.monotonic() - start, 3)}
+            {"bound": depth, "nodes": count, "seconds": round(time.monotonic() - start, 3)}
         )
         if progress:
+            what = "suspicious trace nodes checked" if last else "trace nodes"
             progress(
-                f"bound {depth}: {len(frontier)} trace nodes, no counterexample "
+                f"bound {depth}: {count} {what}, no counterexample "
                 f"({time.monotonic() - start:.1f} s)"
             )
     return done(

@@ -113,6 +113,7 @@ class Interpreter:
         self._sort_keys: dict[Message, object] = {}
         self._expr_cache: dict[tuple[str, int], tuple[tuple[Expr, ...], Callable]] = {}
         self._initial: GState | None = None
+        self._step_memo: tuple[dict, ...] = tuple({} for _ in self.procs)  # NOTE(step-memo)
 
     # ------------------------------------------------------------------ compilation
 
@@ -205,7 +206,8 @@ class Interpreter:
                             [
                                 Diagnostic(
                                     v.init.span or v.span,
-                                    f"the initial value of {v.name!r} is {format_value(v.ty, val)}, "
+                                    f"the initial value of {v.name!r} is "
+                                    f"{format_value(v.ty, val)}, "
                                     f"which is not in its type {v.ty}",
                                 )
                             ]
@@ -299,35 +301,52 @@ class Interpreter:
                 group.sort(key=self._msg_key)  # type: ignore[arg-type]
         return box, counts
 
+    def _edge_steps(self, pi: int, ce: _CEdge, pre: Local, msg: Message | None) -> tuple[Step, ...]:
+        """The events of edge ``ce`` at process number ``pi`` from local state ``pre``
+        (consuming ``msg`` for a receive edge), one per parameter valuation that fires."""
+        p = self.procs[pi]
+        out = []
+        for params in ce.valuations:
+            r = self._fire(pi, ce, pre, params, msg)
+            if isinstance(r, str):
+                continue
+            post, sent = r
+            out.append(Step(p, ce.edge.name, params, msg, sent, pre, post))
+        return tuple(out)
+
     def successors(self, s: GState) -> list[tuple[Step, GState]]:
         """Every enabled non-inert event from ``s`` with its successor state, in the order
-        of NOTE(successor-order)."""
+        of NOTE(successor-order).
+
+        NOTE(step-memo): an event depends only on its process, edge, local pre-state and
+        consumed message, so the events of each (process, local state, edge, message) are
+        computed once and kept (the same Step objects are returned again)."""
         result: list[tuple[Step, GState]] = []
         box, counts = self._inbox(s)
-        fire, nxt = self._fire, self._next
+        nxt, memos, edge_steps = self._next, self._step_memo, self._edge_steps
         for pi, p in enumerate(self.procs):
             pre = s.locals[pi]
-            for ce in self._proc_roles[pi].edges:
-                e = ce.edge
+            memo = memos[pi].get(pre)
+            if memo is None:
+                memo = memos[pi][pre] = {}
+            for ei, ce in enumerate(self._proc_roles[pi].edges):
                 if not ce.receive:
-                    for params in ce.valuations:
-                        r = fire(pi, ce, pre, params, None)
-                        if isinstance(r, str):
-                            continue
-                        post, sent = r
-                        step = Step(p, e.name, params, None, sent, pre, post)
-                        result.append((step, nxt(s, pi, post, None, sent, counts)))
+                    steps = memo.get(ei)
+                    if steps is None:
+                        steps = memo[ei] = edge_steps(pi, ce, pre, None)
+                    for step in steps:
+                        result.append((step, nxt(s, pi, step.post, None, step.sent, counts)))
                     continue
+                e = ce.edge
                 for m in box.get((p, e.msg), ()):  # type: ignore[arg-type]
                     if e.sender_role is not None and m.src.role != e.sender_role:
                         continue
-                    for params in ce.valuations:
-                        r = fire(pi, ce, pre, params, m)
-                        if isinstance(r, str):
-                            continue
-                        post, sent = r
-                        step = Step(p, e.name, params, m, sent, pre, post)
-                        result.append((step, nxt(s, pi, post, m, sent, counts)))
+                    key = (ei, m)
+                    steps = memo.get(key)
+                    if steps is None:
+                        steps = memo[key] = edge_steps(pi, ce, pre, m)
+                    for step in steps:
+                        result.append((step, nxt(s, pi, step.post, m, step.sent, counts)))
         return result
 
     # ------------------------------------------------------------------ replay

@@ -158,9 +158,18 @@ class Canonicalizer:
             {p: Proc(p.role, pi[p.role][p.idx]) if p.role in pi else p for p in procs}
             for pi in self.perms
         ]
-        self._ids: dict = {}
-        self._memo: list[dict] = [{} for _ in self.perms]
         self.n = len(procs)
+        # Identity ids of local states, messages and projection sequences, and their objects.
+        self._lid: dict = {}
+        self._lobj: list = []
+        self._mid: dict = {}
+        self._mobj: list = []
+        self._pid: dict = {}
+        self._pobj: list = []
+        # Per permutation, identity id -> id of the image (filled on demand).
+        self._limg: list[dict[int, int]] = [{} for _ in self.perms]
+        self._mimg: list[dict[int, int]] = [{} for _ in self.perms]
+        self._pimg: list[dict[int, int]] = [{} for _ in self.perms]
 
     @property
     def description(self) -> str:
@@ -168,79 +177,119 @@ class Canonicalizer:
         counts = {r: sum(1 for p in self.interp.procs if p.role == r) for r in self.roles}
         return ", ".join(f"{r} × {counts[r]}" for r in self.roles)
 
-    def _intern(self, x: object) -> int:
-        i = self._ids.get(x)
+    @staticmethod
+    def _intern(table: dict, objs: list, x: object) -> int:
+        i = table.get(x)
         if i is None:
-            i = self._ids[x] = len(self._ids)
+            i = table[x] = len(objs)
+            objs.append(x)
         return i
 
-    def _local_id(self, k: int, pos: int, local: tuple) -> int:
-        memo = self._memo[k]
-        key = (0, pos, local)
-        i = memo.get(key)
-        if i is None:
-            f = self._local_map[pos]
-            img = local if f is None or k == 0 else f(local, self.perms[k])
-            i = memo[key] = self._intern((0, self.positions[k][pos], img))
-        return i
+    def _local_img(self, k: int, i: int) -> int:
+        pos, local = self._lobj[i]
+        f = self._local_map[pos]
+        img = local if f is None else f(local, self.perms[k])
+        j = self._limg[k][i] = self._intern(self._lid, self._lobj, (self.positions[k][pos], img))
+        return j
 
-    def _msg_id(self, k: int, m: Message) -> int:
-        memo = self._memo[k]
-        key = (1, m)
-        i = memo.get(key)
-        if i is None:
-            if k == 0:
-                img = m
-            else:
-                f = self._field_map[m.type]
-                pp = self._proc_perm[k]
-                fields = m.fields if f is None else f(m.fields, self.perms[k])
-                img = Message(m.type, fields, pp[m.src], pp[m.dst], m.tag)
-            i = memo[key] = self._intern((1, img))
-        return i
+    def _msg_img(self, k: int, i: int) -> int:
+        m = self._mobj[i]
+        f = self._field_map[m.type]
+        pp = self._proc_perm[k]
+        fields = m.fields if f is None else f(m.fields, self.perms[k])
+        img = Message(m.type, fields, pp[m.src], pp[m.dst], m.tag)
+        j = self._mimg[k][i] = self._intern(self._mid, self._mobj, img)
+        return j
 
-    def _proj_id(self, k: int, pos: int, seq: tuple) -> int:
-        memo = self._memo[k]
-        key = (2, pos, seq)
-        i = memo.get(key)
-        if i is None:
-            f = self._obs_map[pos]
-            pi = self.perms[k]
-            img = seq if f is None or k == 0 else tuple(f(o, pi) for o in seq)
-            i = memo[key] = self._intern((2, self.positions[k][pos], img))
-        return i
+    def _proj_img(self, k: int, i: int) -> int:
+        pos, seq = self._pobj[i]
+        f = self._obs_map[pos]
+        pi = self.perms[k]
+        img = seq if f is None else tuple(f(o, pi) for o in seq)
+        j = self._pimg[k][i] = self._intern(self._pid, self._pobj, (self.positions[k][pos], img))
+        return j
+
+    def _ids(
+        self, state: GState, projs: tuple
+    ) -> tuple[list[int], list[tuple[int, int]], list[int]]:
+        lid, lobj, pid, pobj, mid, mobj = (
+            self._lid,
+            self._lobj,
+            self._pid,
+            self._pobj,
+            self._mid,
+            self._mobj,
+        )
+        intern = self._intern
+        locs = state.locals
+        ls = []
+        ps = []
+        for i in range(self.n):
+            x = (i, locs[i])
+            j = lid.get(x)
+            ls.append(intern(lid, lobj, x) if j is None else j)
+            y = (i, projs[i])
+            j = pid.get(y)
+            ps.append(intern(pid, pobj, y) if j is None else j)
+        ms = []
+        for m, c in state.network:
+            j = mid.get(m)
+            ms.append((intern(mid, mobj, m) if j is None else j, c))
+        return ls, ms, ps
 
     def key(self, state: GState, projs: tuple) -> tuple:
-        """The orbit key of the node ``(state, projs)``."""
-        best = None
+        """The orbit key of the node ``(state, projs)``: the least permuted
+        ``(local ids, network ids, projection ids)``, compared on the local ids first."""
+        ls, ms, ps = self._ids(state, projs)
         n = self.n
-        locs = state.locals
-        net = state.network
+        best = None
+        ties: list[int] = []
         for k in range(len(self.perms)):
             where = self.positions[k]
+            img = self._limg[k]
             lids = [0] * n
+            for i in range(n):
+                j = img.get(ls[i])
+                lids[where[i]] = self._local_img(k, ls[i]) if j is None else j
+            t = tuple(lids)
+            if best is None or t < best:
+                best, ties = t, [k]
+            elif t == best:
+                ties.append(k)
+        rest = None
+        for k in ties:
+            where = self.positions[k]
+            mimg, pimg = self._mimg[k], self._pimg[k]
+            net = []
+            for i, c in ms:
+                j = mimg.get(i)
+                net.append((self._msg_img(k, i) if j is None else j, c))
+            net.sort()
             pids = [0] * n
             for i in range(n):
-                lids[where[i]] = self._local_id(k, i, locs[i])
-                pids[where[i]] = self._proj_id(k, i, projs[i])
-            cand = (
-                tuple(lids),
-                tuple(sorted((self._msg_id(k, m), c) for m, c in net)),
-                tuple(pids),
-            )
-            if best is None or cand < best:
-                best = cand
-        return best  # type: ignore[return-value]
+                j = pimg.get(ps[i])
+                pids[where[i]] = self._proj_img(k, ps[i]) if j is None else j
+            cand = (tuple(net), tuple(pids))
+            if rest is None or cand < rest:
+                rest = cand
+        return (best, *rest)  # type: ignore[misc]
 
     def proj_key(self, projs: tuple) -> tuple:
         """The orbit key of a projection tuple alone."""
+        pid, pobj, intern = self._pid, self._pobj, self._intern
+        ps = []
+        for i in range(self.n):
+            y = (i, projs[i])
+            j = pid.get(y)
+            ps.append(intern(pid, pobj, y) if j is None else j)
         best = None
-        n = self.n
         for k in range(len(self.perms)):
             where = self.positions[k]
-            pids = [0] * n
-            for i in range(n):
-                pids[where[i]] = self._proj_id(k, i, projs[i])
+            pimg = self._pimg[k]
+            pids = [0] * self.n
+            for i in range(self.n):
+                j = pimg.get(ps[i])
+                pids[where[i]] = self._proj_img(k, ps[i]) if j is None else j
             cand = tuple(pids)
             if best is None or cand < best:
                 best = cand
