@@ -125,7 +125,16 @@ def check_role_exprs(
         )
     except ModelError as err:
         mine = [d for d in err.diagnostics if d.span is not None and d.span.file == flag]
-        raise ModelError(mine or err.diagnostics, text if mine else source) from None
+        if not mine:  # e.g. another role's declared round no longer has the same length
+            where = err.diagnostics[0]
+            at = f" (at {where.span})" if where.span is not None else ""
+            mine = [
+                Diagnostic(
+                    ir.Span(flag, 1, 1, 1, len(text) + 1),
+                    f"with this {flag}, the model is wrong: {where.message}{at}",
+                )
+            ]
+        raise ModelError(mine, text) from None
     by_name = {r.name: r for r in checked.roles}
     exprs = {
         role: (by_name[role].round if flag == "--round" else by_name[role].observe) or ()
