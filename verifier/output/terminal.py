@@ -103,8 +103,6 @@ def banner(model_name: str, result: CheckResult) -> RenderableType:
 def stats_line(result: CheckResult) -> Text:
     s = result.stats
     engine = result.engine.value + (f" ({result.solver})" if result.solver else "")
-    if s.auto:
-        engine += ", chosen by --engine auto"
     extra = (
         f", {plural(s.solver_calls, 'solver call')}, "
         f"{plural(s.refuted, 'suspicious trace')} refuted"
