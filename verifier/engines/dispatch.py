@@ -21,7 +21,10 @@ def run_check(
     start = time.monotonic()
     auto = opts.engine is Engine.AUTO
     calls = 0
-    if auto:
+    if auto and opts.smt2_dir:
+        # --smt2 asks for the SMT engine's queries: run that engine.
+        opts = dataclasses.replace(opts, engine=Engine.SMT)
+    elif auto:
         if opts.one_step:
             from verifier.engines.smtcheck import one_step_proof
 
