@@ -83,8 +83,8 @@ class Query:
             if interrupted(self.solver) and not self._timed_out():
                 raise KeyboardInterrupt from None
             if self.deadline is not None and time.monotonic() >= self.deadline - 0.05:
-                raise _Stop(f"time limit reached during the {self.label} query {where}")
-            raise _Stop(f"the solver answered unknown on the {self.label} query {where}")
+                raise _Stop(f"time limit reached during the {self.label} query {where}") from None
+            raise _Stop(f"the solver answered unknown on the {self.label} query {where}") from None
 
     def _timed_out(self) -> bool:
         return self.deadline is not None and time.monotonic() >= self.deadline - 0.05
@@ -109,14 +109,20 @@ class Query:
 
 
 def smt_check(
-    model: Model, opts: CheckOptions, progress: Callable[[str], None] | None = None
+    model: Model,
+    opts: CheckOptions,
+    progress: Callable[[str], None] | None = None,
+    *,
+    interp: Interpreter | None = None,
 ) -> CheckResult:
-    """Decide closure up to ``opts.bound`` with the SMT engine (see module docstring)."""
+    """Decide closure up to ``opts.bound`` with the SMT engine (see module docstring).
+    ``interp`` is the model compiled with ``opts.rounds`` when the caller has one."""
     start = time.monotonic()
     deadline = start + opts.timeout if opts.timeout else None
     stats = Stats()
-    interp = Interpreter(model, opts.rounds)
-    interp.initial()  # a model error in the initial state is reported by every engine
+    if interp is None:
+        interp = Interpreter(model, opts.rounds)
+        interp.initial()  # a model error in the initial state is reported by every engine
     env = Environment()
     queries: list[Query] = []
 
@@ -128,7 +134,14 @@ def smt_check(
     def done(verdict: Verdict, **kw) -> CheckResult:
         stats.seconds = time.monotonic() - start
         return CheckResult(
-            verdict, opts.bound, opts.kprime, Engine.SMT, opts.solver, stats=stats, **kw
+            verdict,
+            opts.bound,
+            opts.kprime,
+            Engine.SMT,
+            opts.solver,
+            stats=stats,
+            interp=interp,
+            **kw,
         )
 
     depth = 0

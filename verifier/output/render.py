@@ -89,7 +89,9 @@ def trace_json(interp: Interpreter, trace: Trace) -> list[dict]:
     return events
 
 
-def result_json(interp: Interpreter, result: CheckResult) -> dict:
+def result_json(result: CheckResult) -> dict:
+    """The ``--json`` object of a check."""
+    interp = result.context
     s = result.stats
     return {
         "model": interp.model.name,

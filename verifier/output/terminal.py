@@ -83,9 +83,7 @@ def emit(console: Console, parts: list) -> None:
 
 def verdict_text(result: CheckResult) -> str:
     """``closed (all bounds)``, ``closed up to bound 4``, ``not closed`` or ``unknown``."""
-    if result.verdict is Verdict.CLOSED_BOUNDED:
-        return f"closed up to bound {result.bound}"
-    return result.verdict.value
+    return result.describe()
 
 
 def banner(model_name: str, result: CheckResult) -> RenderableType:
@@ -116,9 +114,10 @@ def stats_line(result: CheckResult) -> Text:
     )
 
 
-def result_view(interp: Interpreter, result: CheckResult, full: bool = False) -> list:
+def result_view(result: CheckResult, full: bool = False) -> list:
     """The banner, the evidence (the counterexample as a table, or why closed / unknown)
     and the statistics."""
+    interp = result.context
     out: list = [banner(interp.model.name, result)]
     kp = result.witness_bound
     if result.verdict is Verdict.NOT_CLOSED and result.trace is not None:

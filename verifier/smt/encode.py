@@ -174,7 +174,7 @@ class TraceEncoding(EncoderBase):
             for pi in range(len(self.procs))
         ]
         self.acts.append(acts)
-        for pi, p in enumerate(self.procs):  # frame
+        for pi in range(len(self.procs)):  # frame
             cons.append(
                 ops.or_(acts[pi], self._state_eq(self.states[i + 1][pi], self.states[i][pi]))
             )

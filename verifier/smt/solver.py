@@ -8,6 +8,7 @@ Nothing else in ccverify imports z3 or cvc5.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 
 from pysmt.environment import Environment
@@ -91,10 +92,8 @@ def set_time_limit(solver: Solver, seconds: float | None) -> None:
         return
     native = getattr(solver, "cvc5", None)
     if native is not None:
-        try:
+        with contextlib.suppress(Exception):
             native.setOption("tlimit-per", str(ms))
-        except Exception:
-            pass
 
 
 def interrupted(solver: Solver) -> bool:
