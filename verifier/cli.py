@@ -313,7 +313,7 @@ def _check_options(args: argparse.Namespace) -> CheckOptions:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from verifier.output.files import check_output_path
+    from verifier.core.files import check_output_path
 
     opts = _check_options(args)
     check_output_path("--diagram", args.diagram, protect=[args.file], suffixes=(".svg", ".png"))
@@ -331,9 +331,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace, result: CheckResult) -> None:
     """Print a check's result (``check``, ``explain``) and write the files asked for."""
+    from verifier.core.files import atomic_write
     from verifier.core.result import Verdict
     from verifier.output import explain as ex
-    from verifier.output.files import atomic_write
     from verifier.output.render import result_json
     from verifier.output.terminal import emit, explain_view, make_console, result_view
 

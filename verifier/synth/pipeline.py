@@ -57,13 +57,13 @@ from typing import Any
 
 from dsl import ir
 from dsl.errors import UsageError
+from verifier.core.budget import BudgetExhausted
 from verifier.core.result import CheckOptions, CheckResult, Engine, Verdict
 from verifier.synth.attrs import (
     DECLARED,
     LISTED,
     AttrFacts,
     Attribute,
-    BudgetExceeded,
     Drop,
     Mono,
     OneStepMonotone,
@@ -254,7 +254,7 @@ def analyse_attributes(
             if opts.attr_engine is Engine.EXPLICIT:
                 try:
                     return explicit_attr_facts(model, attrs, opts.bound, one)
-                except BudgetExceeded as err:
+                except BudgetExhausted as err:
                     if progress:
                         progress(f"explicit attribute search stopped ({err}); using SMT")
             if smt is None:
