@@ -15,6 +15,7 @@ import traceback
 from typing import TYPE_CHECKING
 
 from dsl.errors import CCError, ModelError, UsageError
+from verifier.core.versions import ccverify_version
 
 if TYPE_CHECKING:
     from dsl.ir import Model
@@ -56,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="exit codes: 0 closed, 10 not closed, 5 unknown, 3 model error, "
         "2 usage error, 6 internal error, 130 interrupted",
     )
-    top.add_argument("--version", action="version", version=f"ccverify {_version()}")
+    top.add_argument("--version", action="version", version=f"ccverify {ccverify_version()}")
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
 
     checking = (
@@ -222,15 +223,6 @@ def _normalize(argv: list[str]) -> list[str]:
     if not argv or argv[0] in COMMANDS or argv[0] in ("-h", "--help", "--version"):
         return argv
     return ["check", *argv]
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("ccverify")
-    except PackageNotFoundError:
-        return "(source tree)"
 
 
 def main(argv: list[str] | None = None) -> int:

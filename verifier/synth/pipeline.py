@@ -50,7 +50,7 @@ import enum
 import itertools
 import multiprocessing
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -365,8 +365,8 @@ def strip_message_rounds(model: ir.Model) -> ir.Model:
 def check_candidate(
     model: ir.Model, rounds: dict | None, copts: CheckOptions, confirm_nodes: int
 ) -> tuple[CheckResult, Confirmation | None]:
-    """Closure of ``model`` with ``rounds`` (picklable: run in worker processes), and the
-    explicit confirmation of a counterexample."""
+    """Closure of ``model`` with ``rounds``, and the explicit confirmation of a
+    counterexample.  The result is detached (it may cross a process boundary)."""
     from verifier.engines.dispatch import run_check
 
     result = run_check(model, dataclasses.replace(copts, rounds=rounds))
@@ -376,17 +376,42 @@ def check_candidate(
     return result.detached(), conf
 
 
+@dataclass(frozen=True)
+class CheckTask:
+    """One closure check of synthesis (picklable: it runs in worker processes)."""
+
+    model: ir.Model
+    rounds: dict[str, tuple[ir.Expr, ...]] | None
+    options: CheckOptions
+    confirm_nodes: int
+
+    def __call__(self) -> tuple[CheckResult, Confirmation | None]:
+        return check_candidate(self.model, self.rounds, self.options, self.confirm_nodes)
+
+
+def run_tasks(
+    tasks: list[CheckTask], executor: Executor | None
+) -> Iterator[tuple[CheckResult, Confirmation | None]]:
+    """The results of ``tasks`` in order: with an executor every task is submitted now and
+    the results are waited for as they are consumed; without one each task runs inline
+    when its result is consumed."""
+    if executor is None:
+        return (t() for t in tasks)
+    futures = [executor.submit(t) for t in tasks]
+    return (f.result() for f in futures)
+
+
 @dataclass
 class SynthPlan:
     """A model's rows after the attribute analysis, and the closure checks still to run
-    (``tasks[i]`` are the arguments of :func:`check_candidate` for ``todo[i]``)."""
+    (``tasks[i]`` checks ``todo[i]``)."""
 
     model: ir.Model
     options: SynthOptions
     facts: dict[Attribute, AttrFacts]
     rows: list[SynthRow]
     todo: list[SynthRow]
-    tasks: list[tuple]
+    tasks: list[CheckTask]
     notes: list[str]
     start: float
     attr_seconds: float
@@ -471,9 +496,9 @@ def plan(
     copts = dataclasses.replace(opts.check, rounds=None)
     stripped = strip_message_rounds(model)
     tasks = [
-        (model, None, copts, opts.confirm_nodes)
+        CheckTask(model, None, copts, opts.confirm_nodes)
         if r.candidate.declared
-        else (stripped, r.candidate.rounds(), copts, opts.confirm_nodes)
+        else CheckTask(stripped, r.candidate.rounds(), copts, opts.confirm_nodes)
         for r in todo
     ]
     return SynthPlan(model, opts, facts, rows, todo, tasks, notes, start, attr_seconds)
@@ -542,12 +567,7 @@ def synthesize(
     if executor is None and opts.jobs > 1 and len(p.tasks) > 1:
         executor = own = make_executor(opts.jobs)
     try:
-        if executor is None:
-            results = (check_candidate(*t) for t in p.tasks)
-        else:
-            futures = [executor.submit(check_candidate, *t) for t in p.tasks]
-            results = (f.result() for f in futures)
-        return complete(p, results, progress)
+        return complete(p, run_tasks(p.tasks, executor), progress)
     finally:
         if own is not None:
             own.shutdown(cancel_futures=True)

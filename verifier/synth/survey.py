@@ -19,7 +19,6 @@ busy across protocol boundaries.
 
 from __future__ import annotations
 
-import platform
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,16 +28,17 @@ from dsl.errors import CCError
 from dsl.loader import load_model
 from verifier.core.result import describe_verdict
 from verifier.output.synth_report import report_json
+from verifier.smt.solver import tool_versions
 from verifier.synth.pipeline import (
     Status,
     SynthOptions,
     SynthPlan,
     SynthReport,
     SynthRow,
-    check_candidate,
     complete,
     make_executor,
     plan,
+    run_tasks,
 )
 
 
@@ -58,27 +58,6 @@ class Survey:
     versions: dict[str, str] = field(default_factory=dict)
 
 
-def versions() -> dict[str, str]:
-    """Versions of ccverify, z3, pysmt and Python (for reports)."""
-    out = {"python": platform.python_version()}
-    try:
-        from importlib.metadata import version
-
-        out["ccverify"] = version("ccverify")
-    except Exception:
-        import tomllib
-
-        root = Path(__file__).resolve().parent.parent
-        with open(root / "pyproject.toml", "rb") as f:
-            out["ccverify"] = tomllib.load(f)["project"]["version"]
-    import pysmt
-    import z3
-
-    out["z3"] = z3.get_version_string()
-    out["pysmt"] = pysmt.__version__
-    return out
-
-
 def run_survey(
     files: list[str],
     opts: SynthOptions,
@@ -96,23 +75,16 @@ def run_survey(
             plans.append(None)
     executor = make_executor(opts.jobs) if opts.jobs > 1 else None
     try:
-        pending = []
-        for p in plans:
-            if p is None:
-                pending.append(None)
-            elif executor is None:
-                pending.append([check_candidate(*t) for t in p.tasks])
-            else:
-                pending.append([executor.submit(check_candidate, *t) for t in p.tasks])
-        for e, p, res in zip(entries, plans, pending):
-            if p is None or res is None:
-                continue
-            results = res if executor is None else (f.result() for f in res)
-            e.report = complete(p, results, progress)
+        # Every model's checks are submitted before the first result is awaited, so the
+        # workers stay busy across protocol boundaries.
+        pending = [None if p is None else run_tasks(p.tasks, executor) for p in plans]
+        for e, p, results in zip(entries, plans, pending):
+            if p is not None and results is not None:
+                e.report = complete(p, results, progress)
     finally:
         if executor is not None:
             executor.shutdown(cancel_futures=True)
-    return Survey(entries, opts, attribute, time.monotonic() - start, versions())
+    return Survey(entries, opts, attribute, time.monotonic() - start, tool_versions())
 
 
 # ------------------------------------------------------------------ the answers
