@@ -25,8 +25,9 @@ sys.path.insert(0, ROOT)
 
 from dsl.loader import load_model
 from verifier.core.result import Engine
+from verifier.output.survey_report import survey_json, survey_markdown
 from verifier.synth.pipeline import Status, SynthOptions, synthesize
-from verifier.synth.survey import Survey, answers, run_survey, survey_json, survey_markdown
+from verifier.synth.survey import Survey, answers, run_survey
 
 # Deeper single-attribute runs: (model, bound, attribute).  Raft's commit index first
 # changes at event 9 (timeout, vote request received, vote received, become_leader,

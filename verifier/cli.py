@@ -309,6 +309,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     opts = _check_options(args)
     check_output_path("--diagram", args.diagram, protect=[args.file], suffixes=(".svg", ".png"))
+    if args.diagram:
+        _require_diagram_extra()
     check_output_path("--itf", args.itf, protect=[args.file])
     if args.smt2:
         _prepare_dump_dir(args.smt2)
@@ -387,6 +389,17 @@ def _report(args: argparse.Namespace, result: CheckResult) -> None:
             raise UsageError(f"--itf: cannot write {args.itf}: {err.strerror}") from None
         if not args.quiet:
             print(f"ccverify: ITF trace written to {args.itf}", file=sys.stderr)
+
+
+def _require_diagram_extra() -> None:
+    """--diagram draws with matplotlib, an optional extra: say how to get it (exit 2)."""
+    import importlib.util
+
+    if importlib.util.find_spec("matplotlib") is None:
+        raise UsageError(
+            "--diagram needs matplotlib, which is not installed: pip install "
+            "'ccverify[diagram]' (from a checkout of the repository: pip install '.[diagram]')"
+        )
 
 
 def _prepare_dump_dir(path: str) -> None:
@@ -498,7 +511,8 @@ def cmd_synth(args) -> int:
 
 
 def cmd_survey(args) -> int:
-    from verifier.synth.survey import run_survey, survey_json, survey_markdown
+    from verifier.output.survey_report import survey_json, survey_markdown
+    from verifier.synth.survey import run_survey
 
     opts = _synth_options(args)
     survey = run_survey(args.files, opts, args.attribute, None if args.quiet else _progress)
