@@ -1,6 +1,6 @@
 """The ``ccverify`` command line.  The only place that prints and chooses exit codes.
 
-Exit codes (DESIGN.md §5): 0 closed, 10 not closed, 5 unknown, 3 model error,
+Exit codes (docs/semantics.md §8): 0 closed, 10 not closed, 5 unknown, 3 model error,
 2 usage error, 6 internal error, 130 interrupted.
 """
 

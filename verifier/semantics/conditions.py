@@ -1,4 +1,4 @@
-"""Projections, the local conditions of DESIGN.md §2, and round-grouping of traces.
+"""Projections, the local conditions (docs/semantics.md §6), and round-grouped traces (§5).
 
 These functions work on decoded traces (:class:`verifier.core.runtime.Trace`) with the
 interpreter as the authority on rounds, tags and observations, so both engines share them.
@@ -124,7 +124,7 @@ def kappa_of(interp: Interpreter, step: Step) -> Round:
 
 
 def next_kappa(interp: Interpreter, kappa: Round | None, step: Step) -> Round | None:
-    """The least round kappa(step) the round-grouped rules (DESIGN.md §2) allow after an
+    """The least round kappa(step) the round-grouped rules (docs/semantics.md §5) allow after an
     event given ``kappa`` (None at the start), or None when none is allowed.  Taking the
     least never rules out a continuation: later events only need kappa >= this one."""
     lo, hi = round_window(interp, step)
@@ -138,7 +138,7 @@ def next_kappa(interp: Interpreter, kappa: Round | None, step: Step) -> Round | 
 
 
 def grouped_kappas(interp: Interpreter, steps: tuple[Step, ...]) -> tuple[Round, ...] | None:
-    """Rounds kappa making ``steps`` round-grouped (DESIGN.md §2), each the least possible,
+    """Rounds kappa making ``steps`` round-grouped (docs/semantics.md §5), each the least possible,
     or None when the sequence is not round-grouped."""
     out: list[Round] = []
     cur: Round | None = None

@@ -3,7 +3,7 @@
 This is the reference engine: every other engine is tested against it, and every
 counterexample is replayed by it before it is printed.  It follows the normative
 semantics of :mod:`dsl.ir` (values, total reads, range violations, inert events, tags) and
-DESIGN.md §2 (network as a multiset, events, traces).  Expression and statement
+docs/semantics.md §3 (network as a multiset, events, traces).  Expression and statement
 evaluation lives in :mod:`verifier.semantics.evalcore`; this module turns it into events.
 
 NOTE(successor-order): :meth:`Interpreter.successors` lists events in a fixed order —

@@ -1,4 +1,4 @@
-"""SMT encoding of bounded traces of a model (DESIGN.md §2), exactly the interpreter's
+"""SMT encoding of bounded traces of a model (docs/semantics.md §6), exactly the interpreter's
 semantics (:mod:`verifier.semantics.interp`).
 
 Layout of a :class:`TraceEncoding` with ``k`` event slots ``i = 0..k-1``:

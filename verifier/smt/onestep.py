@@ -1,6 +1,6 @@
 """The one-step encoding: one enabled, non-inert event from an *arbitrary* local state.
 
-If no such event breaks a local condition of DESIGN.md §2, the reordering lemma proves
+If no such event breaks a local condition (docs/semantics.md §6), the reordering lemma proves
 communication closure for every bound.  The pre-state of the acting process is any value
 within the variables' types (canonical, NOTE(symval-shape)); a receive edge consumes an
 arbitrary message addressed to the process: fields within their types, any sender of the

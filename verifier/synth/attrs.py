@@ -1,4 +1,4 @@
-"""Round attributes of one role, and the facts synthesis needs about them (DESIGN.md §3).
+"""Round attributes of one role, and the facts synthesis needs about them (docs/semantics.md §9).
 
 An :class:`Attribute` is a tuple of state expressions of one role, compared
 lexicographically, proposed as that role's round.  :func:`role_attributes` enumerates the

@@ -1,4 +1,4 @@
-"""Round-attribute synthesis (DESIGN.md §3): which attributes of the local state work as
+"""Round-attribute synthesis (docs/semantics.md §9): which attributes of the local state work as
 rounds, up to a bound.
 
 Pipeline for one model (``synthesize``):

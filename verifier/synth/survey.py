@@ -1,4 +1,4 @@
-"""The monotone-attribute survey: the open question of DESIGN.md §1 asked of many protocols.
+"""The monotone-attribute survey: the open question of docs/semantics.md §1 asked of many protocols.
 
 For each protocol, round-attribute synthesis (:mod:`verifier.synth.pipeline`) up to one bound, then:
 
