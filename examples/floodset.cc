@@ -55,7 +55,15 @@
 # Vacuity: B = 2 (after P0.start, M(1, _) is in flight to P1 in round 0); a stale message
 #   (tag below the receiver's round) is first in flight after 3 events (events 1-3
 #   above), so bound 4 is the first at which one can be delivered or dropped.  The
-#   verdicts below are checked at bound 6.
+#   verdicts below are checked at bound 6.  [Corrected after running a breadth-first
+#   search for crossing states: a stale message is already in flight after 2 events,
+#   P0.start then P0.next leaves P0's own M(1, _) to itself in flight (the broadcast
+#   includes the sender), so bound 3; its late receipt is inert (P0's W already holds
+#   it), which is why the first non-inert stale receipt still needs 4 events.]
+# Tool (z3 and explicit agree): LATE = 0 closed (all bounds), one-step proof, 0.4 s;
+#   LATE = 1 closed up to 3 and not closed at bound 6 with a 4-event counterexample
+#   (explicit 0.7 s, SMT 2.4 s), the trace above with the roles of the processes
+#   permuted: as expected.
 #
 # Machine-readable summary of the expectation above (read by tests/test_corpus.py):
 # expect: closed-all at bound 6
