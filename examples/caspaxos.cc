@@ -95,8 +95,10 @@
 #
 # Machine-readable summary of the expectation above (read by tests/test_corpus.py):
 # expect: closed at bound 4
-# expect: not-closed at bound 6 length 5
-# expect: closed at bound 6 set CONFLICT=0
+# expect: not-closed at bound 5 length 5
+# expect: not-closed at bound 6 length 5 slow
+# expect: closed at bound 4 set CONFLICT=0
+# expect: closed at bound 6 set CONFLICT=0 slow
 
 const NP = 2       # proposers
 const NA = 3       # acceptors, 2F + 1
