@@ -113,6 +113,15 @@
 #   The commit-index component, separately: a copy of this file whose round (and the
 #   messages' declared rounds) is (currentTerm, commitIndex) — nothing else changed — is
 #   reported in the section "Round (currentTerm, commitIndex)" below.
+# Round (currentTerm, commitIndex).  The copy differing only in the round clauses (the
+#   role's round and each message's declared round lose the phase), MAXT = 1: closed up to
+#   7 (explicit 1.5 s), NOT CLOSED at bound 8 with an 8-event counterexample (explicit
+#   3.3 s, SMT 91 s, same length): exactly the late success response predicted above
+#   (S0 commits on S1's answer, then takes S2's answer of commitIndex round 0 while in
+#   round (1, 1)).  So the commit-index component fails on its own too, at the length I
+#   reasoned, and the phase component fails earlier (6).  That copy is not in the corpus
+#   (this task adds one file per protocol); it is the file above with
+#   `round (currentTerm, commitIndex)` and `round (term, ci)` on the four messages.
 #
 # Machine-readable summary of the expectation above (read by tests/test_corpus.py):
 # expect: closed at bound 5 set MAXT=1
