@@ -64,6 +64,15 @@
 #   LATE = 1 closed up to 3 and not closed at bound 6 with a 4-event counterexample
 #   (explicit 0.7 s, SMT 2.4 s), the trace above with the roles of the processes
 #   permuted: as expected.
+# Synthesis, LATE = 1 (`ccverify synth examples/floodset.cc --set LATE=1 --attribute
+#   decided --bound 6`, 100 s): every candidate containing r is not closed (4 events,
+#   confirmed); the commit-like decided is closed up to bound 6, non-vacuously for it
+#   (B = 4: after P0.start, P0.next, P0.decide, P0's own round-1 message is in flight to
+#   a decided P0), as reasoned above: a decided process sends nothing and receives
+#   nothing, so the late merges all happen inside the round decided = false.  size(W) is
+#   closed up to 6 too, but only because values are binary: a late message from a smaller
+#   set cannot bring a new value into a set that already has both (the effect
+#   examples/gset_gossip.cc shows at its toy size).
 #
 # Machine-readable summary of the expectation above (read by tests/test_corpus.py):
 # expect: closed-all at bound 6
