@@ -92,6 +92,21 @@
 #   code removed, nothing reachable changes) is proven closed for all bounds (0.3 s).  I
 #   keep the model as written and the weaker bounded expectation, which the bound 6
 #   (beyond the first stale delivery at 4) makes non-vacuous.
+# The commit-like attribute.  `ccverify synth examples/caspaxos.cc --attribute vbal
+#   --bound 6` (226 s): cbal "never changes within 6 events" (the first confirmed change
+#   needs 9: start, two prepares, two promises, two accepts, two acks), and the rows
+#   "Proposer: 0 or seen; Acceptor: vbal" are closed up to 6 only vacuously for vbal (the
+#   first accept is event 6, so no message crosses vbal rounds before bound 7).  Checked
+#   beyond that with a copy of this file whose rounds are Proposer (cbal), Acceptor (vbal)
+#   and whose messages declare no round (nothing else changed): NOT CLOSED, 7 events
+#   (explicit, 10 s at bound 7; bound 8 gives the same 7-event trace):
+#     P0.start(1); A0, A1 take prepare(1); P0 takes both promises and sends accept(1, 1);
+#     A0 accepts (vbal 1); P0 takes A0's accepted(1), of tag 1, while its cbal stays 0
+#     (a majority needs a second ack).
+#   I had expected a failure at 8 events through a prepare of a proposer of version 0
+#   reaching an acceptor of version 1; the tool found a shorter one: the register's
+#   version is not agreed between proposer and acceptors during phase 2, exactly as the
+#   commit index is not agreed inside a Raft term.
 #
 # Machine-readable summary of the expectation above (read by tests/test_corpus.py):
 # expect: closed at bound 4
