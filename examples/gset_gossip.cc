@@ -94,8 +94,12 @@
 #   SMT 1.9 s) and up to 8 (SMT 7.9 s); MAXE = 4 closed up to 6 (explicit 30 s, SMT 192 s)
 #   and not closed at bound 7 with a 7-event counterexample (explicit 46 s, SMT 184 s):
 #   the trace above with the roles of R0 and R1 swapped and R0 holding {0, 1, 2}.
-#   Vacuity, MAXE = 4: B = 3 as before; a stale message is first in flight after 4 events
-#   (bound 5), and the first non-inert stale merge without a local stand-in at event 7.
+#   Vacuity, corrected by a breadth-first search for crossing states (either instance):
+#   B = 3 as reasoned, but a stale message is in flight already after 2 events, not 4
+#   (R0.gossip(R1) of the empty set, tag 0, then R1.add: I had not thought of gossiping
+#   an empty state); its merge is inert.  The first non-inert stale merge is at event 5
+#   (one new element: replaceable by an add), the first without a local stand-in at
+#   event 7 (MAXE = 4).
 #
 # Machine-readable summary of the expectation above (read by tests/test_corpus.py):
 # expect: closed at bound 6

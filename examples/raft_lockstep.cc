@@ -110,6 +110,11 @@
 #   order of one sender's messages).  It is the PHASE component that fails first, not the
 #   commit index: a follower that learned of the term from an AppendEntries is in the
 #   Append phase and still must act on the election's messages.
+#   Vacuity, corrected by a breadth-first search for crossing states (MAXT = 1): B = 2 and
+#   a stale message first in flight after 4 events, as reasoned; but the first non-inert
+#   stale receipt is at event 5, not 8 (two candidates of term 1; the leader answers the
+#   loser's RequestVote, tag (1, 0, Elect), from (1, 0, Append) with a refusal, whose
+#   receipt is inert, so the event can be dropped): "closed up to 5" is non-vacuous.
 #   The commit-index component, separately: a copy of this file whose round (and the
 #   messages' declared rounds) is (currentTerm, commitIndex) — nothing else changed — is
 #   reported in the section "Round (currentTerm, commitIndex)" below.
