@@ -28,8 +28,9 @@ from pysmt.environment import Environment
 
 from dsl.ir import RecordType, SeqType, SetType, domain
 from dsl.loader import load_text
+from verifier.core.budget import Budget
 from verifier.core.result import CheckOptions, Engine, Verdict
-from verifier.engines.explicit import Budget, explicit_check, grouped_projections
+from verifier.engines.explicit import explicit_check, grouped_projections
 from verifier.engines.smtcheck import smt_check
 from verifier.semantics.interp import Interpreter
 from verifier.smt.encode import OneStepEncoding, TraceEncoding
@@ -457,7 +458,7 @@ def test_explicit_grouped_search_is_the_definition(name, kprime):
     """Question 1: the least-kappa search yields exactly the projections of the traces
     that the literal definition calls round-grouped."""
     interp = Interpreter(load_text(HAND[name]))
-    budget = Budget(CheckOptions(bound=kprime), 0.0)
+    budget = Budget(max_nodes=CheckOptions(bound=kprime).max_nodes)
     assert grouped_projections(interp, kprime, budget) == brute_grouped_set(interp, kprime)
 
 
@@ -515,7 +516,7 @@ def test_engines_match_the_definition_on_many_generated_protocols(text, bound, e
     interp = Interpreter(model)
     kprime = bound + extra
     assert grouped_projections(
-        interp, kprime, Budget(CheckOptions(bound=kprime), 0.0)
+        interp, kprime, Budget(max_nodes=CheckOptions(bound=kprime).max_nodes)
     ) == brute_grouped_set(interp, kprime)
     assert_engines_match_definition(text, bound, kprime)
 

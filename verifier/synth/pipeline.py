@@ -426,6 +426,13 @@ def _priority(row: SynthRow, rank: tuple, opts: SynthOptions) -> tuple:
     return (not c.declared, not c.about(opts.focus), not listed, rank)
 
 
+def _only_part(row: SynthRow) -> Attribute:
+    """The attribute of a one-role row (rows to check always have one)."""
+    part = row.candidate.parts[0]
+    assert part is not None
+    return part
+
+
 def _link_same(todo: list[SynthRow], facts: dict[Attribute, AttrFacts]) -> list[SynthRow]:
     """NOTE(same-within-bound): in a one-role model, a component that never changes within
     the bound is, on every trace of at most K events, the same constant (its initial value,
@@ -435,10 +442,10 @@ def _link_same(todo: list[SynthRow], facts: dict[Attribute, AttrFacts]) -> list[
     without it.  Such a row is linked to that candidate's row instead of checked; the rows
     still to check are returned."""
     still = {e for a, f in facts.items() if a.arity == 1 and not f.changes for e in a.exprs}
-    by_exprs = {r.candidate.parts[0].exprs: r for r in todo}
+    by_exprs = {_only_part(r).exprs: r for r in todo}
     out = []
     for r in todo:
-        exprs = r.candidate.parts[0].exprs
+        exprs = _only_part(r).exprs
         kept = tuple(e for e in exprs if e not in still)
         target = by_exprs.get(kept)
         if kept != exprs and target is not None:
@@ -468,6 +475,7 @@ def plan(
         else:
             status = Status.TRIVIAL if (gran or 1) < 2 else Status.SKIPPED
         rows.append(SynthRow(c, mono, how, drop, drop_attr, gran, status))
+    ranks: dict[int, tuple[int, int | str]]
     if len(model.roles) == 1:
         ranks = {id(r): (-(r.granularity or 0), r.candidate.text) for r in rows}
     else:
