@@ -114,10 +114,9 @@ def check_role_exprs(
             d = dataclasses.replace(d, round=None, round_span=None)
         if isinstance(d, ast.RoleDecl) and d.name.name in asts:
             kind = ast.RoundItem if flag == "--round" else ast.ObserveItem
-            exprs = asts[d.name.name]
-            span = exprs[0].span
+            given = asts[d.name.name]
             items = tuple(i for i in d.items if not isinstance(i, kind))
-            d = dataclasses.replace(d, items=(*items, kind(exprs, span)))
+            d = dataclasses.replace(d, items=(*items, kind(given, given[0].span)))
         decls.append(d)
     try:
         checked = check_module(

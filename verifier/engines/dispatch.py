@@ -9,15 +9,20 @@ from collections.abc import Callable
 from dsl.ir import Model
 from dsl.options import with_observe
 from verifier.core.result import CheckOptions, CheckResult, Engine
+from verifier.semantics.interp import Interpreter
 
 
 def run_check(
     model: Model, opts: CheckOptions, progress: Callable[[str], None] | None = None
 ) -> CheckResult:
-    """Run the engine the options name.  ``auto``: the SMT engine's one-step proof (the
-    only unbounded proof that works for every model), then the bounded search of
-    :func:`choose_engine`'s pick; the result names the engine that gave the verdict."""
+    """Compile ``model`` once (with the rounds and observations of ``opts``), run the
+    engine the options name, and return its result carrying that interpreter
+    (NOTE(result-context)).  ``auto``: the SMT engine's one-step proof (the only unbounded
+    proof that works for every model), then the bounded search of :func:`choose_engine`'s
+    pick; the result names the engine that gave the verdict."""
     model = with_observe(model, opts.observe)
+    interp = Interpreter(model, opts.rounds)
+    interp.initial()  # initial values outside their types: a model error, for every engine
     start = time.monotonic()
     auto = opts.engine is Engine.AUTO
     calls = 0
@@ -28,7 +33,7 @@ def run_check(
         if opts.one_step:
             from verifier.engines.smtcheck import one_step_proof
 
-            proof = one_step_proof(model, opts)
+            proof = one_step_proof(model, opts, interp=interp)
             if proof is not None:
                 proof.stats.auto = True
                 return proof
@@ -42,11 +47,11 @@ def run_check(
     if opts.engine is Engine.EXPLICIT:
         from verifier.engines.explicit import explicit_check
 
-        result = explicit_check(model, opts, progress)
+        result = explicit_check(model, opts, progress, interp=interp)
     else:
         from verifier.engines.smtcheck import smt_check
 
-        result = smt_check(model, opts, progress)
+        result = smt_check(model, opts, progress, interp=interp)
     if auto:
         result.stats.auto = True
         result.stats.solver_calls += calls

@@ -27,7 +27,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dsl import ir
 from dsl.ir import MapType, ProcType, RecordType, SeqType, SetType, Type
@@ -64,32 +64,29 @@ def symmetric_roles(model: ir.Model, rounds: dict | None = None) -> tuple[str, .
     return tuple(r.name for r in model.roles if r.count >= 2 and r.name not in named)
 
 
-def _value_map(ty: Type, sym: frozenset[str]) -> Callable[[object, Perm], object] | None:
+ValueMap = Callable[[Any, Perm], Any]
+
+
+def _value_map(ty: Type, sym: frozenset[str]) -> ValueMap | None:
     """A function applying a permutation to a value of type ``ty``, or None when the type
     holds no process id of a symmetric role (the identity)."""
     if isinstance(ty, ProcType):
         if ty.role not in sym:
             return None
         role = ty.role
-        return lambda v, pi: pi[role][v]  # type: ignore[index]
+        return lambda v, pi: pi[role][v]
     if isinstance(ty, SetType):
-        f = _value_map(ty.elem, sym)
-        if f is None:
+        fe = _value_map(ty.elem, sym)
+        if fe is None:
             return None
-        return lambda v, pi: frozenset(f(x, pi) for x in v)  # type: ignore[union-attr]
+        return lambda v, pi: frozenset(fe(x, pi) for x in v)
     if isinstance(ty, SeqType):
-        f = _value_map(ty.elem, sym)
-        if f is None:
+        fs = _value_map(ty.elem, sym)
+        if fs is None:
             return None
-        return lambda v, pi: tuple(f(x, pi) for x in v)  # type: ignore[union-attr]
+        return lambda v, pi: tuple(fs(x, pi) for x in v)
     if isinstance(ty, RecordType):
-        fs = [_value_map(t, sym) for _, t in ty.fields]
-        if all(f is None for f in fs):
-            return None
-        return lambda v, pi: tuple(
-            x if f is None else f(x, pi)
-            for f, x in zip(fs, v)  # type: ignore[call-overload]
-        )
+        return _tuple_map(tuple(t for _, t in ty.fields), sym)
     if isinstance(ty, MapType):
         fv = _value_map(ty.value, sym)
         key = ty.key
@@ -106,11 +103,12 @@ def _value_map(ty: Type, sym: frozenset[str]) -> Callable[[object, Perm], object
             return mapk
         if fv is None:
             return None
-        return lambda v, pi: tuple(fv(x, pi) for x in v)  # type: ignore[union-attr]
+        fmap = fv
+        return lambda v, pi: tuple(fmap(x, pi) for x in v)
     return None
 
 
-def _tuple_map(types: tuple[Type, ...], sym: frozenset[str]):
+def _tuple_map(types: tuple[Type, ...], sym: frozenset[str]) -> ValueMap | None:
     fs = [_value_map(t, sym) for t in types]
     if all(f is None for f in fs):
         return None
