@@ -64,6 +64,9 @@
 #   part in rounds.  Fewer than 4 events cannot do it: the vote needs the ANY delivered and
 #   a PROPOSAL sent and delivered.  With SKIP1 = 0 the coordinator needs phase 1 of round 1
 #   with a fast quorum of 3 first: 1 + 3 + 3 + 1 (ANY delivered) + 2 = 10 events.
+#   Correction after running: 11, not 10 — the count above forgot that phase2a_any is its
+#   own event after the third P1b.  SMT at --set SKIP1=0: closed up to bound 10 (144 s),
+#   not closed at bound 11 with an 11-event counterexample (296 s), machine shared.
 # Expected with --set NFAST=0 (every round classic: Paxos with a coordinator): CLOSED (all
 #   bounds) by the one-step proof, for paxos.cc's reasons: PROPOSAL is then never received
 #   (no acceptor is in phase Accept of a fast round), ANY is never sent, and P1a / P1b /
