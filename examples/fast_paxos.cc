@@ -67,6 +67,15 @@
 #   Correction after running: 11, not 10 — the count above forgot that phase2a_any is its
 #   own event after the third P1b.  SMT at --set SKIP1=0: closed up to bound 10 (144 s),
 #   not closed at bound 11 with an 11-event counterexample (296 s), machine shared.
+#   The ANY receipt.  In Lamport's TLA+ specification messages are a set that is read,
+#   never consumed, and an acceptor's state does not change when the "any" message
+#   arrives; the vote (Phase2b) then reads it.  Here a receive consumes one message, so
+#   ANY(i) is consumed and remembered (rnd := i, phase Accept, as a classic acceptor
+#   joins round i on a phase-2a message).  The verdict does not hang on this: were the
+#   ANY only remembered in a flag without moving the round, the vote on a PROPOSAL would
+#   be in the window (a jump from (0, Prepare)) but the ANY receipt would change the state
+#   on a message of round (i, Accept) without moving to it (condition 3 the other way),
+#   with the same 4-event trace.  (Reasoned, not run.)
 # Expected with --set NFAST=0 (every round classic: Paxos with a coordinator): CLOSED (all
 #   bounds) by the one-step proof, for paxos.cc's reasons: PROPOSAL is then never received
 #   (no acceptor is in phase Accept of a fast round), ANY is never sent, and P1a / P1b /
