@@ -74,8 +74,10 @@
 #   joins round i on a phase-2a message).  The verdict does not hang on this: were the
 #   ANY only remembered in a flag without moving the round, the vote on a PROPOSAL would
 #   be in the window (a jump from (0, Prepare)) but the ANY receipt would change the state
-#   on a message of round (i, Accept) without moving to it (condition 3 the other way),
-#   with the same 4-event trace.  (Reasoned, not run.)
+#   on a message of round (i, Accept) without moving to it (condition 3 the other way).
+#   Checked on a scratch copy with that change (not in the corpus): not closed, and
+#   sooner than the "same 4-event trace" first guessed — 2 events (start_fast1, then the
+#   ANY receipt alone, which no grouped trace can place), explicit engine.
 # Expected with --set NFAST=0 (every round classic: Paxos with a coordinator): CLOSED (all
 #   bounds) by the one-step proof, for paxos.cc's reasons: PROPOSAL is then never received
 #   (no acceptor is in phase Accept of a fast round), ANY is never sent, and P1a / P1b /
