@@ -79,6 +79,15 @@
 #   flight to it) and B = 10 for the default; the counterexamples are at bounds >= B.
 #   For round (view, h), B is higher still: h moves only at a stable checkpoint, after Q
 #   replicas executed 1 (about 16 events with N = 4).
+# Tool results (added after running; the reasoning above was written first):
+#   N=3 F=0: not closed, 5 events, both engines (SMT 29 s, explicit 0.9 s); their traces
+#     use the primary as the executing replica (as short as the R1/R2 trace above).
+#   default: SMT closed up to bound 9 (965 s), not closed at bound 10 with a 10-event
+#     counterexample (1016 s, machine shared by ~7 jobs), as predicted in length but by
+#     a third mechanism: R1 logs R2's and R3's COMMITs and R2's PREPARE before the
+#     PRE-PREPARE; receiving it (event 9) it prepares, commits and executes 1 at once, so
+#     its PREPARE(0, 1) is sent from (0, 1) and R0, at (0, 0), logs it (event 10).  The
+#     explicit engine was not run at this bound.
 #
 # Machine-readable summary of the expectation above (read by tests/test_corpus.py):
 # expect: not-closed at bound 6 length 5 set N=3 set F=0
