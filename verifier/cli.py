@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser(
         "explain", help="check, then show a trace and its round-grouped reordering side by side"
     )
-    for c in (c, e):
+    for c in (c, e):  # noqa: B020 (the same options on both parsers)
         _model_args(c)
         c.add_argument("--bound", "-k", type=int, default=6, help="events per trace (default 6)")
         c.add_argument(
@@ -116,7 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="FILE",
             default=None,
             help="write the counterexample (or, when closed, a sample trace) as "
-            "an ITF trace (Apalache's JSON trace format)",
+            "an ITF trace (Apalache's JSON trace format; FILE.itf.json by convention, "
+            "- for standard output)",
         )
         c.add_argument(
             "--seed",
@@ -281,13 +282,13 @@ def _load(args):
 
 def cmd_check(args) -> int:
     from verifier.core.result import CheckOptions, Engine
+    from verifier.output.files import STDOUT, check_output_path
 
     _check_limits(args)
-    if args.diagram and not args.diagram.lower().endswith((".svg", ".png")):
-        raise UsageError(f"--diagram {args.diagram}: the file must end in .svg or .png")
-    for flag, path in (("--diagram", args.diagram), ("--itf", args.itf)):
-        if path:
-            _check_writable(flag, path)
+    check_output_path("--diagram", args.diagram, protect=[args.file], suffixes=(".svg", ".png"))
+    check_output_path("--itf", args.itf, protect=[args.file], allow_stdout=True)
+    if args.itf == STDOUT and args.json:
+        raise UsageError("--itf - and --json both write to standard output; give --itf a file")
     if args.smt2:
         _prepare_dump_dir(args.smt2)
     model = _load(args)
@@ -314,10 +315,12 @@ def _report(args, interp, result) -> None:
     """Print a check's result (``check``, ``explain``) and write the files asked for."""
     from verifier.core.result import Verdict
     from verifier.output import explain as ex
+    from verifier.output.files import STDOUT, atomic_write
     from verifier.output.render import result_json
     from verifier.output.terminal import emit, explain_view, make_console, result_view, verdict_text
 
-    console = make_console(sys.stdout, no_color=args.no_color)
+    # With --itf -, standard output carries the trace alone; the report goes to stderr.
+    console = make_console(sys.stderr if args.itf == STDOUT else sys.stdout, no_color=args.no_color)
     explaining = args.command == "explain"
     trace, sample = result.trace, False
     if trace is None and result.verdict.closed and (explaining or args.diagram or args.itf):
@@ -369,11 +372,10 @@ def _report(args, interp, result) -> None:
             },
         )
         try:
-            with open(args.itf, "w") as out:
-                out.write(dump_itf(doc))
+            atomic_write(args.itf, dump_itf(doc))
         except OSError as err:
             raise UsageError(f"--itf: cannot write {args.itf}: {err.strerror}") from None
-        if not args.quiet:
+        if not args.quiet and args.itf != STDOUT:
             print(f"ccverify: ITF trace written to {args.itf}", file=sys.stderr)
 
 
@@ -388,19 +390,6 @@ def _check_limits(args) -> None:
         )
     if args.timeout is not None and args.timeout <= 0:
         raise UsageError("--timeout must be positive")
-
-
-def _check_writable(flag: str, path: str) -> None:
-    """Fail before a long check, not after it, when an output file cannot be written."""
-    import os
-
-    folder = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path):
-        raise UsageError(f"{flag} {path}: is a directory")
-    if not os.path.isdir(folder):
-        raise UsageError(f"{flag} {path}: no such directory {folder}")
-    if not os.access(folder, os.W_OK):
-        raise UsageError(f"{flag} {path}: cannot write in {folder}")
 
 
 def _prepare_dump_dir(path: str) -> None:

@@ -65,15 +65,24 @@ def message_json(interp: Interpreter, m: Message) -> dict:
     }
 
 
+def edge_location(interp: Interpreter, step: Step) -> str:
+    """``file:line:col`` of the edge that fired in ``step`` (the model file if unknown)."""
+    edge = interp.proc_role(step.proc).edge(step.edge)
+    return str(edge.span) if edge.span is not None else interp.model.file
+
+
 def trace_json(interp: Interpreter, trace: Trace) -> list[dict]:
+    """The events of ``trace``; ``index`` numbers them from 1, as every output does."""
     events = []
-    for step in trace.steps:
+    for i, step in enumerate(trace.steps):
         role = interp.proc_role(step.proc)
         edge = role.edge(step.edge)
         events.append(
             {
+                "index": i + 1,
                 "process": str(step.proc),
                 "edge": step.edge,
+                "location": edge_location(interp, step),
                 "params": {n: to_json(t, v) for (n, t), v in zip(edge.params, step.params)},
                 "received": message_json(interp, step.consumed) if step.consumed else None,
                 "sent": [message_json(interp, m) for m in step.sent],
