@@ -7,13 +7,13 @@ Exit codes (DESIGN.md §5): 0 closed, 10 not closed, 5 unknown, 3 model error,
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 import time
 import traceback
 
 from dsl.errors import CCError, ModelError, UsageError
+from verifier.output.jsonout import dumps, envelope, error_json
 
 COMMANDS = ("check", "explain", "parse", "simulate", "synth", "survey")
 
@@ -31,6 +31,21 @@ def _overrides(pairs: list[str]) -> dict[str, int]:
     return out
 
 
+class _ParseError(UsageError):
+    """A command-line error found by argparse, with the parser whose usage applies."""
+
+    def __init__(self, parser: argparse.ArgumentParser, message: str):
+        super().__init__(message)
+        self.parser = parser
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, raising instead of exiting, so that ``--json`` can report the error."""
+
+    def error(self, message: str):  # type: ignore[override]
+        raise _ParseError(self, message)
+
+
 def _model_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help="the protocol model (.cc)")
     p.add_argument(
@@ -43,7 +58,7 @@ def _model_args(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(
+    top = _Parser(
         prog="ccverify",
         description="Decide whether a distributed protocol is communication-closed. "
         "`ccverify FILE --bound K` is short for `ccverify check FILE --bound K`.",
@@ -203,10 +218,26 @@ def _synth_parsers(sub) -> None:
         help="synthesis over several protocols: the monotone-attribute survey (Markdown / JSON)",
     )
     v.add_argument("files", nargs="+", help="protocol models (.cc)")
+    v.add_argument(
+        "--set",
+        action="append",
+        metavar="NAME=VALUE",
+        default=[],
+        help="override a constant in every model (repeatable; a model without that "
+        "constant is reported as an error)",
+    )
     common(v)
     v.set_defaults(max_checks=6)
-    v.add_argument("--markdown", metavar="FILE", default=None)
-    v.add_argument("--json", metavar="FILE", default=None)
+    v.add_argument("--json", action="store_true", help="print one JSON object, not Markdown")
+    v.add_argument(
+        "--output",
+        metavar="FILE",
+        default=None,
+        help="write the report (JSON with --json, else Markdown) to FILE, not stdout",
+    )
+    v.add_argument(
+        "--markdown", metavar="FILE", default=None, help="also write the Markdown report to FILE"
+    )
 
 
 def _normalize(argv: list[str]) -> list[str]:
@@ -228,39 +259,86 @@ def _version() -> str:
 def main(argv: list[str] | None = None) -> int:
     argv = _normalize(list(sys.argv[1:] if argv is None else argv))
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except _ParseError as err:
+        if "--json" in argv:
+            _print_json(error_json(argv[0] if argv else None, err, 2))
+        else:
+            err.parser.print_usage(sys.stderr)
+            print(f"{err.parser.prog}: error: {err}", file=sys.stderr)
+        return 2
     if args.command is None:
         parser.print_help()
         return 2
     try:
-        return {
-            "check": cmd_check,
-            "explain": cmd_check,
-            "parse": cmd_parse,
-            "simulate": cmd_simulate,
-            "synth": cmd_synth,
-            "survey": cmd_survey,
-        }[args.command](args)
-    except ModelError as err:
+        return _run(args)
+    except BaseException as err:  # reported as JSON under --json, else as text
+        code = _exit_code(err)
+        if code is None:
+            raise
+        if isinstance(err, BrokenPipeError):
+            return 0
+        if getattr(args, "json", False) is True:
+            if isinstance(err, ModelError) and err.source is None:
+                err.source = _read_quietly(getattr(args, "file", "") or "")
+            _print_json(error_json(args.command, err, code))
+            if code == 6 and not isinstance(err, CCError):
+                traceback.print_exc()
+            return code
+        return _report_error(args, err, code)
+
+
+def _print_json(doc: dict) -> None:
+    print(dumps(doc))
+
+
+def _exit_code(err: BaseException) -> int | None:
+    """The exit code for ``err``, or None for what must propagate (SystemExit)."""
+    if isinstance(err, ModelError):
+        return 3
+    if isinstance(err, UsageError):
+        return 2
+    if isinstance(err, CCError):
+        return err.exit_code
+    if isinstance(err, KeyboardInterrupt):
+        return 130
+    if isinstance(err, BrokenPipeError):
+        return 0
+    if isinstance(err, Exception):
+        return 6
+    return None
+
+
+def _run(args) -> int:
+    return {
+        "check": cmd_check,
+        "explain": cmd_check,
+        "parse": cmd_parse,
+        "simulate": cmd_simulate,
+        "synth": cmd_synth,
+        "survey": cmd_survey,
+    }[args.command](args)
+
+
+def _report_error(args, err: BaseException, code: int) -> int:
+    """An error as text on stderr; returns its exit code."""
+    if isinstance(err, ModelError):
         if err.source is None and getattr(args, "file", None):
             err.source = _read_quietly(args.file)  # errors found after parsing (encoder)
         print(err.render(), file=sys.stderr)
-        return 3
-    except UsageError as err:
+    elif isinstance(err, UsageError):
         print(f"ccverify: error: {err}", file=sys.stderr)
-        return 2
-    except CCError as err:
+    elif isinstance(err, CCError):
         print(f"ccverify: internal error: {err}", file=sys.stderr)
-        return err.exit_code
-    except KeyboardInterrupt:
+    elif isinstance(err, KeyboardInterrupt):
         print("ccverify: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 0
-    except Exception:  # a bug: say so, with the traceback, and exit 6
+    elif isinstance(err, BrokenPipeError):
+        pass
+    else:  # a bug: say so, with the traceback, and exit 6
         print("ccverify: internal error (a bug in ccverify); please report it:", file=sys.stderr)
-        traceback.print_exc()
-        return 6
+        traceback.print_exception(err)
+    return code
 
 
 def _read_quietly(path: str) -> str | None:
@@ -326,7 +404,10 @@ def _report(args, interp, result) -> None:
     if trace is None and result.verdict.closed and (explaining or args.diagram or args.itf):
         trace, sample = ex.sample_trace(interp, args.bound, args.seed), True
     if args.json:
-        print(json.dumps(result_json(interp, result), indent=2))
+        body = result_json(interp, result)
+        if explaining and trace is not None:
+            body["reordering"] = ex.reordering_json(interp, trace, sample=sample, seed=args.seed)
+        _print_json(envelope(args.command, body))
     else:
         parts = result_view(interp, result, full=args.full)
         if explaining and trace is not None:
@@ -417,7 +498,7 @@ def cmd_parse(args) -> int:
     if args.json:
         from verifier.output.export import ir_json
 
-        print(json.dumps(ir_json(model), indent=2))
+        _print_json(envelope("parse", {"file": model.file, "ir": ir_json(model)}))
         return 0
     from dsl.pretty import expr_str, round_str
 
@@ -499,25 +580,27 @@ def cmd_synth(args) -> int:
     progress = None if args.quiet or args.json else _progress
     report = synthesize(model, opts, progress)
     if args.json:
-        print(json.dumps(report_json(report), indent=2))
+        _print_json(envelope("synth", report_json(report)))
     else:
         print(format_report(report, details=not args.brief))
     return 0
 
 
 def cmd_survey(args) -> int:
+    from verifier.output.files import STDOUT, atomic_write, check_output_path
     from verifier.synth.survey import run_survey, survey_json, survey_markdown
 
     opts = _synth_options(args)
-    survey = run_survey(args.files, opts, args.attribute, None if args.quiet else _progress)
+    for flag in ("--output", "--markdown"):
+        check_output_path(flag, getattr(args, flag[2:]), protect=args.files, allow_stdout=True)
+    overrides = _overrides(args.set)
+    progress = None if args.quiet else _progress
+    survey = run_survey(args.files, opts, args.attribute, progress, overrides=overrides)
     text = survey_markdown(survey)
     if args.markdown:
-        with open(args.markdown, "w") as out:
-            out.write(text)
-    if args.json:
-        with open(args.json, "w") as out:
-            json.dump(survey_json(survey), out, indent=2)
-    print(text, end="")
+        atomic_write(args.markdown, text)
+    report = dumps(envelope("survey", survey_json(survey))) + "\n" if args.json else text
+    atomic_write(args.output or STDOUT, report)
     return 0 if all(e.report is not None for e in survey.entries) else 3
 
 

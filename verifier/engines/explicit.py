@@ -156,6 +156,15 @@ def explicit_check(
                     )
                 parents[child] = (node, step)
                 if child[1] not in grouped:
+                    # The last bound, stopped at its counterexample (docs/output.md).
+                    stats.per_bound.append(
+                        {
+                            "bound": depth,
+                            "nodes": len(nxt) + 1,
+                            "seconds": round(time.monotonic() - start, 3),
+                            "complete": False,
+                        }
+                    )
                     trace = interp.replay(_rebuild(parents, child))
                     return done(
                         Verdict.NOT_CLOSED,

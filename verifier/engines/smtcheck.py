@@ -182,6 +182,16 @@ def smt_check(
                 grouped = confirm.solve(where=f"for a depth-{depth} trace")
                 confirm.pop()
                 if not grouped:
+                    # The last bound, stopped at its counterexample (docs/output.md).
+                    stats.per_bound.append(
+                        {
+                            "bound": depth,
+                            "refuted": refuted_here,
+                            "solver_calls": stats.solver_calls,
+                            "seconds": round(time.monotonic() - start, 3),
+                            "complete": False,
+                        }
+                    )
                     return done(
                         Verdict.NOT_CLOSED,
                         trace=trace,

@@ -98,11 +98,54 @@ def trace_json(interp: Interpreter, trace: Trace) -> list[dict]:
     return events
 
 
-def result_json(interp: Interpreter, result: CheckResult) -> dict:
+def violations_json(interp: Interpreter, trace: Trace | None, violations) -> list[dict]:
+    """Violated local conditions; ``event`` numbers the event from 1, as ``index`` does."""
+    out = []
+    for v in violations:
+        entry = {"event": v.step + 1, "condition": v.condition, "text": v.text}
+        if trace is not None and v.step < len(trace.steps):
+            entry["location"] = edge_location(interp, trace.steps[v.step])
+        out.append(entry)
+    return out
+
+
+def model_json(interp: Interpreter, rounds: dict | None = None) -> dict:
+    """What a result was computed on: the constants (after ``--set``), the processes and
+    each role's round expression (the declared one unless ``rounds`` overrides it)."""
+    from dsl.pretty import round_str
+
+    model = interp.model
+    rounds = rounds or {}
+    return {
+        "model": model.name,
+        "file": model.file,
+        "constants": {n: v for n, v in model.constants},
+        "processes": [str(p) for p in interp.procs],
+        "rounds": {r.name: round_str(rounds.get(r.name, r.round)) for r in model.roles},
+    }
+
+
+def per_bound_json(stats) -> list[dict]:
+    """One entry per bound examined, the last one included: ``seconds`` and
+    ``solver_calls`` are cumulative since the check began; ``refuted`` (SMT) and ``nodes``
+    (explicit: trace nodes new at that depth) are that bound's own; ``complete`` is false
+    for the bound where a counterexample stopped the search."""
+    out = []
+    for entry in stats.per_bound:
+        e = {"bound": entry["bound"], "complete": entry.get("complete", True)}
+        e["seconds"] = entry["seconds"]
+        for key in ("solver_calls", "refuted", "nodes"):
+            if key in entry:
+                e[key] = entry[key]
+        out.append(e)
+    return out
+
+
+def result_json(interp: Interpreter, result: CheckResult, rounds: dict | None = None) -> dict:
+    """A check's result as JSON (the body of ``check --json``; see docs/output.md)."""
     s = result.stats
     return {
-        "model": interp.model.name,
-        "file": interp.model.file,
+        **model_json(interp, rounds),
         "verdict": result.verdict.value,
         "closed": None if result.verdict is Verdict.UNKNOWN else result.verdict.closed,
         "bound": result.bound,
@@ -112,11 +155,8 @@ def result_json(interp: Interpreter, result: CheckResult) -> dict:
         "reason": result.reason,
         "depth": result.depth,
         "trace": trace_json(interp, result.trace) if result.trace else None,
-        "violations": [
-            {"step": v.step + 1, "condition": v.condition, "text": v.text}
-            for v in result.violations
-        ],
-        "timings": {"seconds": round(s.seconds, 3), "per_bound": s.per_bound},
+        "violations": violations_json(interp, result.trace, result.violations),
+        "timings": {"seconds": round(s.seconds, 3), "per_bound": per_bound_json(s)},
         "solver_calls": s.solver_calls,
         "refuted": s.refuted,
         "nodes": s.nodes,

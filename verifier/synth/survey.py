@@ -83,13 +83,16 @@ def run_survey(
     opts: SynthOptions,
     attribute: str | None = None,
     progress: Callable[[str], None] | None = None,
+    *,
+    overrides: dict[str, int] | None = None,
 ) -> Survey:
+    """Synthesis over ``files`` (constants ``overrides`` applied to every model)."""
     start = time.monotonic()
     entries = [SurveyEntry(f) for f in files]
     plans: list[SynthPlan | None] = []
     for e in entries:
         try:
-            plans.append(plan(load_model(e.file), opts, progress))
+            plans.append(plan(load_model(e.file, overrides), opts, progress))
         except CCError as err:
             e.error = str(err).splitlines()[0]
             plans.append(None)
