@@ -126,8 +126,8 @@ def test_itf_to_stdout(capsys, tmp_path):
     validate(doc)
     assert "not closed" in err  # the report went to stderr
     assert not Path("-").exists()
-    code, _, err = run_cli(capsys, "examples/ping_stale.cc", "-k", "2", "--json", "--itf", "-")
-    assert code == 2 and "standard output" in err
+    code, out, _ = run_cli(capsys, "examples/ping_stale.cc", "-k", "2", "--json", "--itf", "-")
+    assert code == 2 and "standard output" in json.loads(out)["error"]["message"]
 
 
 def test_itf_of_a_closed_protocol_is_a_sample_trace(capsys, tmp_path):
