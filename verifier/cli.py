@@ -7,6 +7,7 @@ Exit codes (DESIGN.md §5): 0 closed, 10 not closed, 5 unknown, 3 model error,
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 import time
@@ -15,7 +16,7 @@ import traceback
 from dsl.errors import CCError, ModelError, UsageError
 from verifier.output.jsonout import dumps, envelope, error_json
 
-COMMANDS = ("check", "explain", "parse", "simulate", "synth", "survey")
+COMMANDS = ("check", "explain", "parse", "simulate", "synth", "survey", "test")
 
 
 def _overrides(pairs: list[str]) -> dict[str, int]:
@@ -112,6 +113,13 @@ def build_parser() -> argparse.ArgumentParser:
             "--no-one-step", action="store_true", help="skip the unbounded one-step proof"
         )
         c.add_argument("--json", action="store_true", help="print one JSON object")
+        c.add_argument(
+            "--format",
+            choices=["text", "json", "sarif"],
+            default=None,
+            help="what to print: text (default), json (the same as --json), or sarif "
+            "(SARIF 2.1.0 for CI: one result per counterexample at the offending edge)",
+        )
         c.add_argument("--full", action="store_true", help="show all variables in traces")
         c.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
         c.add_argument(
@@ -151,7 +159,29 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     s.add_argument("--full", action="store_true", help="show all variables")
     _synth_parsers(sub)
+    _test_parser(sub)
     return top
+
+
+def _test_parser(sub) -> None:
+    t = sub.add_parser(
+        "test",
+        help="check every model against the '# expect:' lines of its header (docs/dsl.md)",
+    )
+    t.add_argument("paths", nargs="+", metavar="DIR|FILE", help="models, or directories of them")
+    t.add_argument("--junit", metavar="FILE", default=None, help="write a JUnit XML report")
+    t.add_argument("--json", action="store_true", help="print one JSON object, not the table")
+    t.add_argument("--slow", action="store_true", help="also run the expectations marked slow")
+    t.add_argument("--engine", choices=["smt", "explicit"], default="smt")
+    t.add_argument("--solver", choices=["z3", "cvc5"], default="z3")
+    t.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="per expectation (past it the verdict is unknown, which fails)",
+    )
+    t.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
 
 
 def _synth_parsers(sub) -> None:
@@ -318,6 +348,7 @@ def _run(args) -> int:
         "simulate": cmd_simulate,
         "synth": cmd_synth,
         "survey": cmd_survey,
+        "test": cmd_test,
     }[args.command](args)
 
 
@@ -362,11 +393,18 @@ def cmd_check(args) -> int:
     from verifier.core.result import CheckOptions, Engine
     from verifier.output.files import STDOUT, check_output_path
 
+    if args.format == "json":
+        args.json = True
+    elif args.format is not None and args.json:
+        raise UsageError(f"--json and --format {args.format} ask for two different outputs")
     _check_limits(args)
     check_output_path("--diagram", args.diagram, protect=[args.file], suffixes=(".svg", ".png"))
     check_output_path("--itf", args.itf, protect=[args.file], allow_stdout=True)
-    if args.itf == STDOUT and args.json:
-        raise UsageError("--itf - and --json both write to standard output; give --itf a file")
+    if args.itf == STDOUT and (args.json or args.format == "sarif"):
+        raise UsageError(
+            f"--itf - and --{'json' if args.json else 'format sarif'} both write to "
+            "standard output; give --itf a file"
+        )
     if args.smt2:
         _prepare_dump_dir(args.smt2)
     model = _load(args)
@@ -379,7 +417,7 @@ def cmd_check(args) -> int:
         smt2_dir=args.smt2,
         one_step=not args.no_one_step,
     )
-    progress = None if args.quiet or args.json else _progress
+    progress = None if args.quiet or args.json or args.format == "sarif" else _progress
     from verifier.engines.dispatch import run_check
 
     result = run_check(model, opts, progress)
@@ -408,6 +446,10 @@ def _report(args, interp, result) -> None:
         if explaining and trace is not None:
             body["reordering"] = ex.reordering_json(interp, trace, sample=sample, seed=args.seed)
         _print_json(envelope(args.command, body))
+    elif args.format == "sarif":
+        from verifier.output.sarif import sarif_log
+
+        print(json.dumps(sarif_log(interp, result, version=_version()), indent=2))
     else:
         parts = result_view(interp, result, full=args.full)
         if explaining and trace is not None:
@@ -602,6 +644,64 @@ def cmd_survey(args) -> int:
     report = dumps(envelope("survey", survey_json(survey))) + "\n" if args.json else text
     atomic_write(args.output or STDOUT, report)
     return 0 if all(e.report is not None for e in survey.entries) else 3
+
+
+def cmd_test(args) -> int:
+    """``ccverify test``: exit 0 when every expectation is met, 1 when one is not."""
+    import os
+
+    from verifier.core.result import CheckOptions, Engine
+    from verifier.expect import (
+        CaseResult,
+        Expectation,
+        ExpectationError,
+        model_files,
+        parse_expectations,
+        run_expectation,
+    )
+    from verifier.output.files import atomic_write, check_output_path
+    from verifier.output.testreport import cases_json, github_annotations, junit_xml, table
+
+    files = model_files(args.paths)
+    check_output_path("--junit", args.junit, protect=[str(f) for f in files])
+    if args.timeout is not None and args.timeout <= 0:
+        raise UsageError("--timeout must be positive")
+
+    def opts_for(exp: Expectation) -> CheckOptions:
+        return CheckOptions(
+            bound=exp.bound, engine=Engine(args.engine), solver=args.solver, timeout=args.timeout
+        )
+
+    cases: list[CaseResult] = []
+    for path in files:
+        try:
+            exps = parse_expectations(path)
+        except ExpectationError as err:
+            cases.append(
+                CaseResult(Expectation(path, "?", 0, None, (), False), False, message=str(err))
+            )
+            continue
+        if not exps:
+            none = Expectation(path, "?", 0, None, (), False, 0, "(none)")
+            cases.append(CaseResult(none, False, message="the header has no '# expect:' line"))
+        for exp in exps:
+            if exp.slow and not args.slow:
+                cases.append(CaseResult(exp, True, skipped=True, message="slow (--slow runs it)"))
+                continue
+            case = run_expectation(exp, opts_for)
+            cases.append(case)
+            if not (args.quiet or args.json):
+                state = "pass" if case.passed else "FAIL"
+                _progress(f"{state} {exp.model}:{exp.line} ({case.message}, {case.seconds:.1f} s)")
+    if args.junit:
+        atomic_write(args.junit, junit_xml(cases))
+    if args.json:
+        _print_json(envelope("test", cases_json(cases)))
+    else:
+        print(table(cases), end="")
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        print(github_annotations(cases), end="")
+    return 0 if all(c.passed or c.skipped for c in cases) else 1
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from verifier.core.result import CheckResult, Verdict, Violation
 from verifier.core.runtime import Round, Step, Trace
 from verifier.core.values import format_value
 from verifier.output.explain import Reordering, deliveries, inversions
-from verifier.output.render import changed_vars, format_message
+from verifier.output.render import changed_vars, edge_location, format_message
 from verifier.semantics.conditions import fmt_round, plural
 from verifier.semantics.interp import Interpreter
 
@@ -41,11 +41,13 @@ def use_color(file: IO[str], no_color: bool = False) -> bool:
 
 
 def make_console(file: IO[str], *, no_color: bool = False) -> Console:
-    """A console writing to ``file``: styled on a colour terminal, plain text otherwise
-    (then ``PLAIN_WIDTH`` columns wide, or ``$COLUMNS``)."""
+    """A console writing to ``file``: styled on a colour terminal, plain text otherwise.
+    On a terminal the text is laid out at the terminal's width, coloured or not; written
+    to a pipe or a file it is ``$COLUMNS`` wide, else ``PLAIN_WIDTH``."""
     color = use_color(file, no_color)
-    width = None
-    if not color:
+    width = None  # a terminal: its real width, with or without colour (rich asks it)
+    isatty = getattr(file, "isatty", None)
+    if not (isatty and isatty()):
         try:
             width = int(os.environ.get("COLUMNS", "")) or PLAIN_WIDTH
         except ValueError:
@@ -201,7 +203,10 @@ def trace_table(
             lines.append(Text("sent " + format_message(interp, m)))
         for v in violations:
             if v.step == i:
-                lines.append(Text(f"!! breaks '{v.condition}': {v.text}", style="bold red"))
+                where = edge_location(interp, step)
+                lines.append(
+                    Text(f"!! breaks '{v.condition}' ({where}): {v.text}", style="bold red")
+                )
         red = any(v.step == i for v in violations)
         row = [Text(str(numbers[i] if numbers else i + 1))]
         if kappas is not None:
