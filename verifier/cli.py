@@ -10,7 +10,6 @@ import argparse
 import json
 import random
 import sys
-import time
 import traceback
 
 from dsl.errors import CCError, ModelError, UsageError
@@ -341,6 +340,14 @@ def _exit_code(err: BaseException) -> int | None:
 
 
 def _run(args) -> int:
+    try:
+        return _dispatch(args)
+    finally:
+        while _OPEN:
+            _OPEN.pop().close()
+
+
+def _dispatch(args) -> int:
     return {
         "check": cmd_check,
         "explain": cmd_check,
@@ -417,10 +424,12 @@ def cmd_check(args) -> int:
         smt2_dir=args.smt2,
         one_step=not args.no_one_step,
     )
-    progress = None if args.quiet or args.json or args.format == "sarif" else _progress
+    progress = _progress_for(args, args.json or args.format == "sarif")
     from verifier.engines.dispatch import run_check
 
     result = run_check(model, opts, progress)
+    if progress is not None:
+        progress.close()  # the live line goes before the report is printed
     from verifier.semantics.interp import Interpreter
 
     _report(args, Interpreter(model, opts.rounds), result)
@@ -528,11 +537,19 @@ def _prepare_dump_dir(path: str) -> None:
         raise UsageError(f"--smt2 {path}: {err.strerror}") from None
 
 
-_T0 = time.monotonic()
+_OPEN: list = []  # progress displays to close when the command ends
 
 
-def _progress(text: str) -> None:
-    print(f"[{time.monotonic() - _T0:6.1f}s] {text}", file=sys.stderr, flush=True)
+def _progress_for(args, silent: bool = False):
+    """The progress display on stderr (verifier/output/progress.py), or None with
+    ``--quiet`` or when ``silent`` (a machine-readable output is on stdout)."""
+    if args.quiet or silent:
+        return None
+    from verifier.output.progress import Progress
+
+    progress = Progress(sys.stderr)
+    _OPEN.append(progress)
+    return progress
 
 
 def cmd_parse(args) -> int:
@@ -619,8 +636,10 @@ def cmd_synth(args) -> int:
 
     opts = _synth_options(args)
     model = _load(args)
-    progress = None if args.quiet or args.json else _progress
+    progress = _progress_for(args, args.json)
     report = synthesize(model, opts, progress)
+    if progress is not None:
+        progress.close()
     if args.json:
         _print_json(envelope("synth", report_json(report)))
     else:
@@ -636,8 +655,10 @@ def cmd_survey(args) -> int:
     for flag in ("--output", "--markdown"):
         check_output_path(flag, getattr(args, flag[2:]), protect=args.files, allow_stdout=True)
     overrides = _overrides(args.set)
-    progress = None if args.quiet else _progress
+    progress = _progress_for(args)
     survey = run_survey(args.files, opts, args.attribute, progress, overrides=overrides)
+    if progress is not None:
+        progress.close()
     text = survey_markdown(survey)
     if args.markdown:
         atomic_write(args.markdown, text)
@@ -673,6 +694,7 @@ def cmd_test(args) -> int:
         )
 
     cases: list[CaseResult] = []
+    progress = _progress_for(args, args.json)
     for path in files:
         try:
             exps = parse_expectations(path)
@@ -690,9 +712,11 @@ def cmd_test(args) -> int:
                 continue
             case = run_expectation(exp, opts_for)
             cases.append(case)
-            if not (args.quiet or args.json):
+            if progress is not None:
                 state = "pass" if case.passed else "FAIL"
-                _progress(f"{state} {exp.model}:{exp.line} ({case.message}, {case.seconds:.1f} s)")
+                progress(f"{state} {exp.model}:{exp.line} ({case.message}, {case.seconds:.1f} s)")
+    if progress is not None:
+        progress.close()
     if args.junit:
         atomic_write(args.junit, junit_xml(cases))
     if args.json:

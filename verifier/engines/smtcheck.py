@@ -164,7 +164,10 @@ def smt_check(
         confirm = query("grouped")
         confirm.add(wit.constraints())
         mgr = env.formula_manager
+        tick = getattr(progress, "tick", None)  # live progress during a bound, if shown
         for depth in range(1, opts.bound + 1):
+            if tick:
+                tick(depth=depth, solver_calls=stats.solver_calls)
             selector = mgr.Symbol(f"len={depth}")
             search.add(mgr.Implies(selector, main.length_eq(depth)))
             refuted_here = 0
@@ -201,6 +204,8 @@ def smt_check(
                 search.add(mgr.Not(main.proj_equals(projs)))
                 refuted_here += 1
                 stats.refuted += 1
+                if tick:
+                    tick(solver_calls=stats.solver_calls)
             stats.per_bound.append(
                 {
                     "bound": depth,

@@ -22,6 +22,7 @@ from __future__ import annotations
 import platform
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +37,7 @@ from verifier.synth.pipeline import (
     SynthRow,
     check_candidate,
     complete,
+    gather,
     make_executor,
     plan,
 )
@@ -85,8 +87,12 @@ def run_survey(
     progress: Callable[[str], None] | None = None,
     *,
     overrides: dict[str, int] | None = None,
+    executor: Executor | None = None,
 ) -> Survey:
-    """Synthesis over ``files`` (constants ``overrides`` applied to every model)."""
+    """Synthesis over ``files`` (constants ``overrides`` applied to every model).  Closure
+    checks run in ``executor`` (any :mod:`concurrent.futures` executor, e.g. Dask's
+    ``Client.get_executor()``), else in a pool of ``opts.jobs`` processes, else inline;
+    each result is reported to ``progress`` as it completes."""
     start = time.monotonic()
     entries = [SurveyEntry(f) for f in files]
     plans: list[SynthPlan | None] = []
@@ -96,24 +102,27 @@ def run_survey(
         except CCError as err:
             e.error = str(err).splitlines()[0]
             plans.append(None)
-    executor = make_executor(opts.jobs) if opts.jobs > 1 else None
+    own = None
+    if executor is None and opts.jobs > 1:
+        executor = own = make_executor(opts.jobs)
     try:
-        pending = []
-        for p in plans:
-            if p is None:
-                pending.append(None)
-            elif executor is None:
-                pending.append([check_candidate(*t) for t in p.tasks])
-            else:
-                pending.append([executor.submit(check_candidate, *t) for t in p.tasks])
-        for e, p, res in zip(entries, plans, pending):
-            if p is None or res is None:
-                continue
-            results = res if executor is None else (f.result() for f in res)
-            e.report = complete(p, results, progress)
+        if executor is None:  # inline: each protocol's checks, reported as they finish
+            for e, p in zip(entries, plans):
+                if p is not None:
+                    e.report = complete(p, (check_candidate(*t) for t in p.tasks), progress)
+        else:  # every protocol's checks at once, so the workers stay busy
+            batches = [
+                (p, [executor.submit(check_candidate, *t) for t in p.tasks])
+                for p in plans
+                if p is not None
+            ]
+            results = iter(gather(batches, progress))
+            for e, p in zip(entries, plans):
+                if p is not None:
+                    e.report = complete(p, next(results), None)
     finally:
-        if executor is not None:
-            executor.shutdown(cancel_futures=True)
+        if own is not None:
+            own.shutdown(cancel_futures=True)
     return Survey(entries, opts, attribute, time.monotonic() - start, versions())
 
 
