@@ -86,9 +86,22 @@ GOLDEN_CASES = {
 }
 
 
+# The README's first command (raft, bound 6; the explicit engine here, for speed) and
+# others at 80 columns: the narrow layout (docs/output.md "Terminal text").
+GOLDEN_CASES |= {
+    "check_raft_120": ["examples/raft.cc", "--bound", "6", "--engine", "explicit"],
+    "check_raft_80": ["examples/raft.cc", "--bound", "6", "--engine", "explicit"],
+    "check_ping_stale_80": GOLDEN_CASES["check_ping_stale"],
+    "explain_ping_stale_80": GOLDEN_CASES["explain_ping_stale"],
+}
+
+
 @pytest.mark.parametrize("name", sorted(GOLDEN_CASES))
-def test_golden_text(name, capsys):
+def test_golden_text(name, capsys, monkeypatch):
+    width = 80 if name.endswith("_80") else 120
+    monkeypatch.setenv("COLUMNS", str(width))
     code, out, _ = run_cli(capsys, *GOLDEN_CASES[name], "--quiet")
+    assert all(len(line) <= width for line in out.splitlines())
     assert code in (0, 10)
     assert "\x1b[" not in out, "no escape sequences when stdout is not a terminal"
     assert all(line == line.rstrip() for line in out.splitlines())
@@ -140,6 +153,16 @@ def test_json_stays_one_object_with_exports(capsys, tmp_path):
 class _Tty(io.StringIO):
     def isatty(self) -> bool:
         return True
+
+
+def test_a_terminal_gets_its_real_width_with_or_without_colour(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")  # what rich reads as the terminal's width
+    for no_color in (False, True):
+        assert make_console(_Tty(), no_color=no_color).width == 80
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert make_console(_Tty()).width == 80
+    monkeypatch.delenv("COLUMNS")
+    assert make_console(io.StringIO()).width == 120  # not a terminal: PLAIN_WIDTH
 
 
 def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch, capsys):
