@@ -10,6 +10,8 @@ tests/test_editors.py.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pygments.lexer import RegexLexer, words
 from pygments.token import (
     Comment,
@@ -36,12 +38,13 @@ class CCVerifyLexer(RegexLexer):
     """Lexer for the ccverify modeling language (docs/dsl.md)."""
 
     name = "ccverify"
-    aliases = ["ccverify", "ccv"]
-    filenames = ["*.cc"]  # only when asked for: .cc is C++ to Pygments' own guessing
-    mimetypes = ["text/x-ccverify"]
+    aliases: ClassVar[list[str]] = ["ccverify", "ccv"]
+    # Only when asked for: .cc is C++ to Pygments' own guessing.
+    filenames: ClassVar[list[str]] = ["*.cc"]
+    mimetypes: ClassVar[list[str]] = ["text/x-ccverify"]
     url = "docs/dsl.md"
 
-    tokens = {
+    tokens: ClassVar[dict] = {
         "root": [
             (r"\s+", Whitespace),
             (r"#[^\n]*", Comment.Single),
