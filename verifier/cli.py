@@ -92,7 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
             "--solver",
             choices=["z3", "cvc5"],
             default="z3",
-            help="SMT solver (default z3; cvc5 needs pip install ccverify[cvc5])",
+            help="SMT solver (default z3; cvc5 needs the cvc5 package: "
+            "python -m pip install cvc5, with the python that runs ccverify)",
         )
         c.add_argument(
             "--timeout",
