@@ -6,11 +6,11 @@ receiving event (messages still in flight at the end are short dashed arrows).  
 is shaded by its process's round (darker = later round); in a round-grouped ordering the
 groups of equal kappa are vertical bands; in the trace itself, per round, a cut line runs
 through the points where the processes enter it (a send that advances the round sits on
-the cut), so only a delivery across rounds crosses a cut.  Red marks what breaks communication closure: a
-message received outside its receiver's round window (its tag is below the receiver's
-round before the event, or above its round after it: it crosses a round boundary the
-receiver did not), and an event that breaks a local condition (or, in a reordering, an
-event whose kappa lies outside its rounds).
+the cut), so only a delivery across rounds crosses a cut.  Red marks what breaks
+communication closure: a message received outside its receiver's round window (its tag
+is below the receiver's round before the event, or above its round after it: it crosses
+a round boundary the receiver did not), and an event that breaks a local condition (or,
+in a reordering, an event whose kappa lies outside its rounds).
 
 A figure has one or two panels, one above the other: the trace, and its reordering by kappa (the
 best round-grouped attempt for a counterexample, the grouped equivalent for a closed
