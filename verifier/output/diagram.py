@@ -506,6 +506,7 @@ def _draw_cuts(
         {interp.round_of(s.proc, s.post) for s in panel.steps}
         - {interp.round_of(q, loc) for q, loc in zip(interp.procs, interp.initial().locals)}
     )
+    labels: list[tuple[float, int]] = []  # (x, row) of the cut labels so far
     for k, r in enumerate(entered, start=1):
         where = enter_points(interp, panel.steps, r, right - 0.05)
         # Straight from lane to lane (vertical only above the top lane and below the
@@ -520,9 +521,16 @@ def _draw_cuts(
             marker="|", markevery=list(range(1, len(procs) + 1)), markersize=16,
         )  # fmt: skip
         titles[gid] = f"cut of round {fmt_round(r)}: each process enters round {fmt_round(r)} here"
+        # Cuts entered close together: their labels go one above the other.
+        row = next(
+            j
+            for j in range(len(labels) + 1)
+            if all(abs(x - xs[0]) > 0.9 or rj != j for x, rj in labels)
+        )
+        labels.append((xs[0], row))
         ax.text(
             xs[0],
-            ys[0] + 0.02,
+            ys[0] + 0.02 + 0.2 * row,
             fmt_round(r),
             ha="center",
             va="bottom",
