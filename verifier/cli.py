@@ -194,6 +194,14 @@ def _synth_parsers(sub) -> None:
             "--jobs", "-j", type=int, default=1, help="closure checks run in this many processes"
         )
         p.add_argument(
+            "--scheduler",
+            metavar="ADDRESS|local:N",
+            default=None,
+            help="run the closure checks on a Dask cluster: a scheduler address "
+            "(tcp://host:8786) or local:N for a local cluster of N workers "
+            '(needs pip install "ccverify[dask]"; the report is the same as with --jobs)',
+        )
+        p.add_argument(
             "--engine",
             choices=["smt", "explicit"],
             default="smt",
@@ -631,6 +639,20 @@ def _synth_options(args):
     )
 
 
+def _executor(args):
+    """The Dask executor of ``--scheduler`` (a context manager), or a null context."""
+    import contextlib
+
+    if args.scheduler is None:
+        return contextlib.nullcontext(None)
+    if args.jobs != 1:
+        raise UsageError("--scheduler and --jobs both choose where the checks run; give one")
+    from verifier.synth.scale import dask_executor, parse_scheduler
+
+    parse_scheduler(args.scheduler)  # a usage error before any work
+    return dask_executor(args.scheduler)
+
+
 def cmd_synth(args) -> int:
     from verifier.output.synth_report import format_report, report_json
     from verifier.synth.pipeline import synthesize
@@ -638,7 +660,8 @@ def cmd_synth(args) -> int:
     opts = _synth_options(args)
     model = _load(args)
     progress = _progress_for(args, args.json)
-    report = synthesize(model, opts, progress)
+    with _executor(args) as executor:
+        report = synthesize(model, opts, progress, executor)
     if progress is not None:
         progress.close()
     if args.json:
@@ -657,7 +680,16 @@ def cmd_survey(args) -> int:
         check_output_path(flag, getattr(args, flag[2:]), protect=args.files, allow_stdout=True)
     overrides = _overrides(args.set)
     progress = _progress_for(args)
-    survey = run_survey(args.files, opts, args.attribute, progress, overrides=overrides)
+    with _executor(args) as executor:
+        survey = run_survey(
+            args.files,
+            opts,
+            args.attribute,
+            progress,
+            overrides=overrides,
+            executor=executor,
+            runner=f"Dask scheduler {args.scheduler}" if args.scheduler else "",
+        )
     if progress is not None:
         progress.close()
     text = survey_markdown(survey)

@@ -57,6 +57,7 @@ class Survey:
     attribute: str | None
     seconds: float = 0.0
     versions: dict[str, str] = field(default_factory=dict)
+    runner: str = ""  # where the checks ran, when not in --jobs processes
 
 
 def versions() -> dict[str, str]:
@@ -88,6 +89,7 @@ def run_survey(
     *,
     overrides: dict[str, int] | None = None,
     executor: Executor | None = None,
+    runner: str = "",
 ) -> Survey:
     """Synthesis over ``files`` (constants ``overrides`` applied to every model).  Closure
     checks run in ``executor`` (any :mod:`concurrent.futures` executor, e.g. Dask's
@@ -123,7 +125,7 @@ def run_survey(
     finally:
         if own is not None:
             own.shutdown(cancel_futures=True)
-    return Survey(entries, opts, attribute, time.monotonic() - start, versions())
+    return Survey(entries, opts, attribute, time.monotonic() - start, versions(), runner)
 
 
 # ------------------------------------------------------------------ the answers
@@ -207,7 +209,8 @@ def survey_markdown(s: Survey) -> str:
     head = [
         f"Survey: bound {o.bound}, witness bound {o.kprime}, closure engine {o.engine.value} "
         f"({o.solver}), attribute facts {o.attr_engine.value}, at most {o.max_combos} "
-        f"role combinations per arity, {o.jobs} job(s); ccverify {v.get('ccverify')}, "
+        f"role combinations per arity, {s.runner or f'{o.jobs} job(s)'}; "
+        f"ccverify {v.get('ccverify')}, "
         f"z3 {v.get('z3')}, pysmt {v.get('pysmt')}, Python {v.get('python')}; "
         f"wall time {s.seconds:.0f} s.",
         "",
