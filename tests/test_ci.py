@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 
 from verifier.cli import main
-from verifier.expect import ExpectationError, parse_expectations
+from verifier.engines.expect import ExpectationError, parse_expectations
 
 ROOT = Path(__file__).resolve().parent.parent
 SARIF_SCHEMA = json.loads((Path(__file__).resolve().parent / "sarif.schema.json").read_text())

@@ -9,8 +9,8 @@ form this module reads:
     # expect: ... set NA=1                           with constants overridden
     # expect: ... slow                               only in the slow run (-m slow)
 
-The parser is the package's (verifier/expect.py, shared with ``ccverify test``).  The
-verdicts are computed by the SMT engine and, independently, by the explicit engine
+The parser is the package's (verifier/engines/expect.py, shared with ``ccverify test``).
+The verdicts are computed by the SMT engine and, independently, by the explicit engine
 (which must agree on the verdict class and the counterexample length).
 """
 
@@ -23,9 +23,9 @@ import pytest
 
 from dsl.loader import load_model
 from verifier.core.result import CheckOptions, Engine, Verdict
+from verifier.engines.expect import Expectation, parse_expectations
 from verifier.engines.explicit import explicit_check
 from verifier.engines.smtcheck import smt_check
-from verifier.expect import Expectation, parse_expectations
 from verifier.semantics.interp import Interpreter
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -97,7 +97,7 @@ def test_explicit_engine_agrees_on_the_bounded_question(exp):
 @pytest.mark.slow
 @pytest.mark.parametrize("path", MODELS, ids=[m.stem for m in MODELS])
 def test_engines_agree_at_every_bound(path):
-    """DESIGN.md §6: same verdict and shortest counterexample length at every bound the
+    """docs/semantics.md §8: same verdict and shortest counterexample length at every bound the
     explicit engine finishes within 30 s."""
     model = load_model(str(path))
     for bound in range(1, 9):

@@ -15,14 +15,15 @@ from dsl.errors import UsageError
 from dsl.loader import load_model
 from verifier.cli import main
 from verifier.core.result import Engine
+from verifier.output.survey_report import survey_json
 from verifier.output.synth_report import report_json
 from verifier.synth.pipeline import SynthOptions, synthesize
 from verifier.synth.scale import parse_scheduler
-from verifier.synth.survey import run_survey, survey_json
+from verifier.synth.survey import run_survey
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = [str(ROOT / "examples" / n) for n in ("ping_stale.cc", "ping_closed.cc")]
-OPTS = SynthOptions(bound=3, engine=Engine.SMT, attr_engine=Engine.EXPLICIT)
+OPTS = SynthOptions.of(bound=3, engine=Engine.SMT, attr_engine=Engine.EXPLICIT)
 
 
 def _timeless(doc):

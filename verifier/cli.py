@@ -1,6 +1,6 @@
 """The ``ccverify`` command line.  The only place that prints and chooses exit codes.
 
-Exit codes (DESIGN.md §5): 0 closed, 10 not closed, 5 unknown, 3 model error,
+Exit codes (docs/semantics.md §8): 0 closed, 10 not closed, 5 unknown, 3 model error,
 2 usage error, 6 internal error, 130 interrupted.
 """
 
@@ -11,9 +11,16 @@ import json
 import random
 import sys
 import traceback
+from typing import TYPE_CHECKING, NoReturn
 
 from dsl.errors import CCError, ModelError, UsageError
+from verifier.core.versions import ccverify_version
 from verifier.output.jsonout import dumps, envelope, error_json
+
+if TYPE_CHECKING:
+    from dsl.ir import Model
+    from verifier.core.result import CheckOptions, CheckResult
+    from verifier.semantics.interp import Interpreter
 
 COMMANDS = ("check", "explain", "parse", "simulate", "synth", "survey", "test")
 
@@ -42,7 +49,7 @@ class _ParseError(UsageError):
 class _Parser(argparse.ArgumentParser):
     """argparse, raising instead of exiting, so that ``--json`` can report the error."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:  # raises, so --json can report it
         raise _ParseError(self, message)
 
 
@@ -65,14 +72,17 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="exit codes: 0 closed, 10 not closed, 5 unknown, 3 model error, "
         "2 usage error, 6 internal error, 130 interrupted",
     )
-    top.add_argument("--version", action="version", version=f"ccverify {_version()}")
+    top.add_argument("--version", action="version", version=f"ccverify {ccverify_version()}")
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
 
-    c = sub.add_parser("check", help="bounded communication-closure check (the default)")
-    e = sub.add_parser(
-        "explain", help="check, then show a trace and its round-grouped reordering side by side"
+    checking = (
+        sub.add_parser("check", help="bounded communication-closure check (the default)"),
+        sub.add_parser(
+            "explain",
+            help="check, then show a trace and its round-grouped reordering side by side",
+        ),
     )
-    for c in (c, e):  # noqa: B020 (the same options on both parsers)
+    for c in checking:
         _model_args(c)
         c.add_argument("--bound", "-k", type=int, default=6, help="events per trace (default 6)")
         c.add_argument(
@@ -285,15 +295,6 @@ def _normalize(argv: list[str]) -> list[str]:
     return ["check", *argv]
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("ccverify")
-    except PackageNotFoundError:
-        return "(source tree)"
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = _normalize(list(sys.argv[1:] if argv is None else argv))
     parser = build_parser()
@@ -396,35 +397,29 @@ def _read_quietly(path: str) -> str | None:
         return None
 
 
-def _load(args):
+def _load_model(args: argparse.Namespace) -> Model:
+    """The checked model (IR) of ``args.file`` with the ``--set`` overrides."""
     from dsl.loader import load_model
+
+    return load_model(args.file, _overrides(args.set))
+
+
+def _load(args: argparse.Namespace) -> tuple[Model, Interpreter]:
+    """The model and its interpreter, for the commands that run it directly (``parse``
+    checks initial values with it, ``simulate`` walks it)."""
     from verifier.semantics.interp import Interpreter
 
-    model = load_model(args.file, _overrides(args.set))
-    Interpreter(model).initial()  # initial values outside their types: a model error
-    return model
+    model = _load_model(args)
+    interp = Interpreter(model)
+    interp.initial()  # initial values outside their types: a model error
+    return model, interp
 
 
-def cmd_check(args) -> int:
+def _check_options(args: argparse.Namespace) -> CheckOptions:
+    """The check options of ``check``/``explain`` (validated by CheckOptions itself)."""
     from verifier.core.result import CheckOptions, Engine
-    from verifier.output.files import STDOUT, check_output_path
 
-    if args.format == "json":
-        args.json = True
-    elif args.format is not None and args.json:
-        raise UsageError(f"--json and --format {args.format} ask for two different outputs")
-    _check_limits(args)
-    check_output_path("--diagram", args.diagram, protect=[args.file], suffixes=(".svg", ".png"))
-    check_output_path("--itf", args.itf, protect=[args.file], allow_stdout=True)
-    if args.itf == STDOUT and (args.json or args.format == "sarif"):
-        raise UsageError(
-            f"--itf - and --{'json' if args.json else 'format sarif'} both write to "
-            "standard output; give --itf a file"
-        )
-    if args.smt2:
-        _prepare_dump_dir(args.smt2)
-    model = _load(args)
-    opts = CheckOptions(
+    return CheckOptions(
         bound=args.bound,
         witness_bound=args.witness_bound,
         engine=Engine(args.engine),
@@ -433,26 +428,47 @@ def cmd_check(args) -> int:
         smt2_dir=args.smt2,
         one_step=not args.no_one_step,
     )
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from verifier.core.files import STDOUT, check_output_path
+
+    if args.format == "json":
+        args.json = True
+    elif args.format is not None and args.json:
+        raise UsageError(f"--json and --format {args.format} ask for two different outputs")
+    opts = _check_options(args)
+    check_output_path("--diagram", args.diagram, protect=[args.file], suffixes=(".svg", ".png"))
+    if args.diagram:
+        _require_diagram_extra()
+    check_output_path("--itf", args.itf, protect=[args.file], allow_stdout=True)
+    if args.itf == STDOUT and (args.json or args.format == "sarif"):
+        raise UsageError(
+            f"--itf - and --{'json' if args.json else 'format sarif'} both write to "
+            "standard output; give --itf a file"
+        )
+    if args.smt2:
+        _prepare_dump_dir(args.smt2)
+    model = _load_model(args)
     progress = _progress_for(args, args.json or args.format == "sarif")
     from verifier.engines.dispatch import run_check
 
     result = run_check(model, opts, progress)
     if progress is not None:
         progress.close()  # the live line goes before the report is printed
-    from verifier.semantics.interp import Interpreter
-
-    _report(args, Interpreter(model, opts.rounds), result)
+    _report(args, result)
     return result.verdict.exit_code
 
 
-def _report(args, interp, result) -> None:
+def _report(args: argparse.Namespace, result: CheckResult) -> None:
     """Print a check's result (``check``, ``explain``) and write the files asked for."""
+    from verifier.core.files import STDOUT, atomic_write
     from verifier.core.result import Verdict
     from verifier.output import explain as ex
-    from verifier.output.files import STDOUT, atomic_write
     from verifier.output.render import result_json
-    from verifier.output.terminal import emit, explain_view, make_console, result_view, verdict_text
+    from verifier.output.terminal import emit, explain_view, make_console, result_view
 
+    interp = result.context
     # With --itf -, standard output carries the trace alone; the report goes to stderr.
     console = make_console(sys.stderr if args.itf == STDOUT else sys.stdout, no_color=args.no_color)
     explaining = args.command == "explain"
@@ -460,16 +476,16 @@ def _report(args, interp, result) -> None:
     if trace is None and result.verdict.closed and (explaining or args.diagram or args.itf):
         trace, sample = ex.sample_trace(interp, args.bound, args.seed), True
     if args.json:
-        body = result_json(interp, result)
+        body = result_json(result)
         if explaining and trace is not None:
             body["reordering"] = ex.reordering_json(interp, trace, sample=sample, seed=args.seed)
         _print_json(envelope(args.command, body))
     elif args.format == "sarif":
         from verifier.output.sarif import sarif_log
 
-        print(json.dumps(sarif_log(interp, result, version=_version()), indent=2))
+        print(json.dumps(sarif_log(interp, result, version=ccverify_version()), indent=2))
     else:
-        parts = result_view(interp, result, full=args.full)
+        parts = result_view(result, full=args.full)
         if explaining and trace is not None:
             parts += [""] + explain_view(
                 interp,
@@ -479,10 +495,12 @@ def _report(args, interp, result) -> None:
                 violations=result.violations,
             )
         emit(console, parts)
-    if (args.diagram or args.itf) and trace is None:
+    if not (args.diagram or args.itf):
+        return
+    if trace is None:
         print(f"ccverify: no trace to export (verdict {result.verdict.value})", file=sys.stderr)
         return
-    title = f"{interp.model.name}: {verdict_text(result)}"
+    title = f"{interp.model.name}: {result.describe()}"
     if args.diagram:
         from verifier.output.diagram import counterexample_panels, sample_panels, write_diagram
 
@@ -520,17 +538,15 @@ def _report(args, interp, result) -> None:
             print(f"ccverify: ITF trace written to {args.itf}", file=sys.stderr)
 
 
-def _check_limits(args) -> None:
-    """--bound, --witness-bound and --timeout, shared by check, explain, synth, survey."""
-    if args.bound < 1:
-        raise UsageError(f"--bound must be at least 1, got {args.bound}")
-    if args.witness_bound is not None and args.witness_bound < args.bound:
+def _require_diagram_extra() -> None:
+    """--diagram draws with matplotlib, an optional extra: say how to get it (exit 2)."""
+    import importlib.util
+
+    if importlib.util.find_spec("matplotlib") is None:
         raise UsageError(
-            "--witness-bound must be at least --bound (the reordering lemma "
-            "needs room for a witness as long as the trace)"
+            "--diagram needs matplotlib, which is not installed: pip install "
+            "'ccverify[diagram]' (from a checkout of the repository: pip install '.[diagram]')"
         )
-    if args.timeout is not None and args.timeout <= 0:
-        raise UsageError("--timeout must be positive")
 
 
 def _prepare_dump_dir(path: str) -> None:
@@ -562,7 +578,7 @@ def _progress_for(args, silent: bool = False):
 
 
 def cmd_parse(args) -> int:
-    model = _load(args)
+    model, _ = _load(args)
     if args.json:
         from verifier.output.export import ir_json
 
@@ -603,12 +619,10 @@ def cmd_parse(args) -> int:
 def cmd_simulate(args) -> int:
     from verifier.output.render import format_step
     from verifier.semantics.conditions import step_violations
-    from verifier.semantics.interp import Interpreter
 
     if args.steps < 0:
         raise UsageError("--steps must be non-negative")
-    model = _load(args)
-    interp = Interpreter(model)
+    model, interp = _load(args)
     steps = interp.random_walk(random.Random(args.seed), args.steps)
     print(f"{model.name}: random trace, seed {args.seed}")
     for i, step in enumerate(steps):
@@ -622,10 +636,7 @@ def _synth_options(args):
     from verifier.core.result import Engine
     from verifier.synth.pipeline import SynthOptions
 
-    _check_limits(args)
-    if args.jobs < 1 or args.max_combos < 1 or (args.max_checks or 1) < 1:
-        raise UsageError("--jobs, --max-combos and --max-checks must be at least 1")
-    return SynthOptions(
+    return SynthOptions.of(
         bound=args.bound,
         witness_bound=args.witness_bound,
         engine=Engine(args.engine),
@@ -658,7 +669,7 @@ def cmd_synth(args) -> int:
     from verifier.synth.pipeline import synthesize
 
     opts = _synth_options(args)
-    model = _load(args)
+    model, _ = _load(args)
     progress = _progress_for(args, args.json)
     with _executor(args) as executor:
         report = synthesize(model, opts, progress, executor)
@@ -672,8 +683,9 @@ def cmd_synth(args) -> int:
 
 
 def cmd_survey(args) -> int:
-    from verifier.output.files import STDOUT, atomic_write, check_output_path
-    from verifier.synth.survey import run_survey, survey_json, survey_markdown
+    from verifier.core.files import STDOUT, atomic_write, check_output_path
+    from verifier.output.survey_report import survey_json, survey_markdown
+    from verifier.synth.survey import run_survey
 
     opts = _synth_options(args)
     for flag in ("--output", "--markdown"):
@@ -704,8 +716,9 @@ def cmd_test(args) -> int:
     """``ccverify test``: exit 0 when every expectation is met, 1 when one is not."""
     import os
 
+    from verifier.core.files import atomic_write, check_output_path
     from verifier.core.result import CheckOptions, Engine
-    from verifier.expect import (
+    from verifier.engines.expect import (
         CaseResult,
         Expectation,
         ExpectationError,
@@ -713,7 +726,6 @@ def cmd_test(args) -> int:
         parse_expectations,
         run_expectation,
     )
-    from verifier.output.files import atomic_write, check_output_path
     from verifier.output.testreport import cases_json, github_annotations, junit_xml, table
 
     files = model_files(args.paths)

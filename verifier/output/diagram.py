@@ -43,12 +43,11 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Patch, Rectangle
 
 from dsl.errors import UsageError
+from verifier.core.files import atomic_write
 from verifier.core.result import Violation
 from verifier.core.runtime import Round, Step, Trace
-from verifier.core.values import format_value
 from verifier.output.explain import Reordering, deliveries, inversions, reorder
-from verifier.output.files import atomic_write
-from verifier.output.render import changed_vars, edge_location, format_message
+from verifier.output.render import changed_vars, edge_location, event_label, format_message
 from verifier.semantics.conditions import fmt_round
 from verifier.semantics.interp import Interpreter
 
@@ -374,11 +373,7 @@ def _draw_panel(
 
 
 def _edge_label(interp: Interpreter, step: Step) -> str:
-    edge = interp.proc_role(step.proc).edge(step.edge)
-    if not edge.params:
-        return step.edge
-    vals = ", ".join(format_value(t, v) for (_, t), v in zip(edge.params, step.params))
-    return f"{step.edge}({vals})"
+    return event_label(interp, step, names=False)
 
 
 def _event_title(interp: Interpreter, number: int, step: Step, red: bool, hollow: bool) -> str:

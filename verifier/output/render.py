@@ -33,12 +33,23 @@ def changed_vars(interp: Interpreter, step: Step, full: bool = False) -> list[tu
     return out
 
 
+def event_label(interp: Interpreter, step: Step, *, names: bool = True) -> str:
+    """``edge(p=v, ...)`` (``edge(v, ...)`` without ``names``); the bare edge name when it
+    has no parameters."""
+    edge = interp.proc_role(step.proc).edge(step.edge)
+    if not edge.params:
+        return step.edge
+    vals = (
+        f"{n}={format_value(t, v)}" if names else format_value(t, v)
+        for (n, t), v in zip(edge.params, step.params)
+    )
+    return f"{step.edge}({', '.join(vals)})"
+
+
 def format_step(
     interp: Interpreter, i: int, step: Step, marks: list[Violation], full: bool = False
 ) -> list[str]:
-    edge = interp.proc_role(step.proc).edge(step.edge)
-    params = ", ".join(f"{n}={format_value(t, v)}" for (n, t), v in zip(edge.params, step.params))
-    head = f"{i + 1:>3}. {step.proc} {step.edge}" + (f"({params})" if params else "")
+    head = f"{i + 1:>3}. {step.proc} {event_label(interp, step)}"
     pre = interp.round_of(step.proc, step.pre)
     post = interp.round_of(step.proc, step.post)
     rounds = fmt_round(pre) if pre == post else f"{fmt_round(pre)} -> {fmt_round(post)}"
@@ -109,19 +120,18 @@ def violations_json(interp: Interpreter, trace: Trace | None, violations) -> lis
     return out
 
 
-def model_json(interp: Interpreter, rounds: dict | None = None) -> dict:
+def model_json(interp: Interpreter) -> dict:
     """What a result was computed on: the constants (after ``--set``), the processes and
-    each role's round expression (the declared one unless ``rounds`` overrides it)."""
+    each role's round expression in use (the declared one unless synthesis replaced it)."""
     from dsl.pretty import round_str
 
     model = interp.model
-    rounds = rounds or {}
     return {
         "model": model.name,
         "file": model.file,
         "constants": {n: v for n, v in model.constants},
         "processes": [str(p) for p in interp.procs],
-        "rounds": {r.name: round_str(rounds.get(r.name, r.round)) for r in model.roles},
+        "rounds": {name: round_str(exprs) for name, exprs in interp.round_exprs.items()},
     }
 
 
@@ -141,11 +151,12 @@ def per_bound_json(stats) -> list[dict]:
     return out
 
 
-def result_json(interp: Interpreter, result: CheckResult, rounds: dict | None = None) -> dict:
+def result_json(result: CheckResult) -> dict:
     """A check's result as JSON (the body of ``check --json``; see docs/output.md)."""
+    interp = result.context
     s = result.stats
     return {
-        **model_json(interp, rounds),
+        **model_json(interp),
         "verdict": result.verdict.value,
         "closed": None if result.verdict is Verdict.UNKNOWN else result.verdict.closed,
         "bound": result.bound,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from verifier.expect import CaseResult
+from verifier.engines.expect import CaseResult
 
 
 def _status(c: CaseResult) -> str:
