@@ -174,7 +174,16 @@ def explicit_check(
             b = bad[id(step)] = bool(step_violations(interp, 0, step))
         return b
 
-    def counterexample(steps: tuple[Step, ...], depth: int) -> CheckResult:
+    def counterexample(steps: tuple[Step, ...], depth: int, nodes: int) -> CheckResult:
+        # The last bound, stopped at its counterexample (docs/output.md).
+        stats.per_bound.append(
+            {
+                "bound": depth,
+                "nodes": nodes,
+                "seconds": round(time.monotonic() - start, 3),
+                "complete": False,
+            }
+        )
         trace = interp.replay(steps)
         return done(
             Verdict.NOT_CLOSED,
@@ -186,10 +195,13 @@ def explicit_check(
     def stop(depth: int, where: str) -> CheckResult:
         return done(Verdict.UNKNOWN, depth=depth - 1, reason=budget.reason + f" ({where})")
 
+    tick = getattr(progress, "tick", None)  # live progress during a bound, if shown
     for depth in range(1, opts.bound + 1):
         last = depth == opts.bound
         level: dict = {}
         checked = 0
+        if tick:
+            tick(depth=depth, nodes=budget.nodes)
         for ckey, state, projs, clean in frontier:
             for step, post in interp.successors(state):
                 p2 = extend_projections(interp, projs, pidx[step.proc], step)
@@ -207,7 +219,8 @@ def explicit_check(
                     if found is None:
                         return stop(depth, f"witness search at depth {depth}")
                     if not found:
-                        return counterexample(_rebuild(parents, ckey) + (step,), depth)
+                        steps = _rebuild(parents, ckey) + (step,)
+                        return counterexample(steps, depth, checked)
                     continue
                 child = key(post, p2)
                 entry = level.get(child)
@@ -223,6 +236,8 @@ def explicit_check(
                     return stop(depth, f"trace search at depth {depth}")
                 parents[child] = (ckey, step)
                 level[child] = [child, post, p2, c2, ok]
+                if tick and not budget.nodes % 512:
+                    tick(nodes=budget.nodes)
         for child, _, p2, _, ok in level.values():
             if ok:
                 continue
@@ -230,7 +245,7 @@ def explicit_check(
             if found is None:
                 return stop(depth, f"witness search at depth {depth}")
             if not found:
-                return counterexample(_rebuild(parents, child), depth)
+                return counterexample(_rebuild(parents, child), depth, len(level))
         frontier = [e[:4] for e in level.values()]
         count = checked if last else len(frontier)
         stats.per_bound.append(

@@ -47,7 +47,8 @@ def survey_markdown(s: Survey) -> str:
     head = [
         f"Survey: bound {o.bound}, witness bound {o.kprime}, closure engine {o.engine.value} "
         f"({o.solver}), attribute facts {o.attr_engine.value}, at most {o.max_combos} "
-        f"role combinations per arity, {o.jobs} job(s); ccverify {v.get('ccverify')}, "
+        f"role combinations per arity, {s.runner or f'{o.jobs} job(s)'}; "
+        f"ccverify {v.get('ccverify')}, "
         f"z3 {v.get('z3')}, pysmt {v.get('pysmt')}, Python {v.get('python')}; "
         f"wall time {s.seconds:.0f} s.",
         "",
