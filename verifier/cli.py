@@ -303,10 +303,17 @@ def cmd_check(args) -> int:
     progress = None if args.quiet or args.json else _progress
     from verifier.engines.dispatch import run_check
 
+    started = time.monotonic()
     result = run_check(model, opts, progress)
+    from verifier.engines.vacuity import attach_crossing
     from verifier.semantics.interp import Interpreter
 
-    _report(args, Interpreter(model, opts.rounds), result)
+    interp = Interpreter(model, opts.rounds)
+    # B gets what is left of --timeout (at least a second: an exhausted search is a lower
+    # bound, never an error).
+    left = None if args.timeout is None else max(1.0, args.timeout - (time.monotonic() - started))
+    attach_crossing(model, opts, result, timeout=left, interp=interp)
+    _report(args, interp, result)
     return result.verdict.exit_code
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from dsl.errors import UsageError
 from dsl.ir import Expr
+from verifier.core.crossing import CrossingResult
 from verifier.core.runtime import Trace
 
 
@@ -101,3 +102,6 @@ class CheckResult:
     # For "closed (all bounds)" found by the one-step check: nothing more; for a bounded
     # "closed", the depth reached; for "unknown", where the check stopped.
     depth: int = 0
+    # The first crossing bound B (docs/semantics.md, "Vacuity"), when computed: "closed up
+    # to bound" with bound < B is vacuous (verifier.engines.vacuity).
+    crossing: CrossingResult | None = None

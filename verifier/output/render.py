@@ -9,6 +9,7 @@ from __future__ import annotations
 from verifier.core.result import CheckResult, Verdict, Violation
 from verifier.core.runtime import Message, Step, Trace
 from verifier.core.values import format_value, to_json
+from verifier.engines.vacuity import vacuous
 from verifier.semantics.conditions import fmt_round
 from verifier.semantics.interp import Interpreter
 
@@ -111,4 +112,27 @@ def result_json(interp: Interpreter, result: CheckResult) -> dict:
         "solver_calls": s.solver_calls,
         "refuted": s.refuted,
         "nodes": s.nodes,
+        **crossing_json(interp, result),
+    }
+
+
+def crossing_json(interp: Interpreter, result: CheckResult) -> dict:
+    """``first_crossing_bound`` (B, or None when not reached), ``vacuous`` (None when
+    undecided) and the search behind them (docs/semantics.md, "Vacuity")."""
+    c = result.crossing
+    if c is None:
+        return {"first_crossing_bound": None, "vacuous": vacuous(result), "crossing": None}
+    return {
+        "first_crossing_bound": c.bound,
+        "vacuous": vacuous(result),
+        "crossing": {
+            "bound": c.bound,
+            "lower_bound": c.lower,
+            "searched": c.searched,
+            "exhausted": c.exhausted,
+            "reason": c.reason,
+            "states": c.states,
+            "text": c.crossing,
+            "trace": trace_json(interp, c.trace) if c.trace else None,
+        },
     }

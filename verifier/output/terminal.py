@@ -21,6 +21,7 @@ from rich.text import Text
 from verifier.core.result import CheckResult, Verdict, Violation
 from verifier.core.runtime import Round, Step, Trace
 from verifier.core.values import format_value
+from verifier.engines.vacuity import vacuous
 from verifier.output.explain import Reordering, deliveries, inversions
 from verifier.output.render import changed_vars, format_message
 from verifier.semantics.conditions import fmt_round, plural
@@ -82,10 +83,45 @@ def emit(console: Console, parts: list) -> None:
 
 
 def verdict_text(result: CheckResult) -> str:
-    """``closed (all bounds)``, ``closed up to bound 4``, ``not closed`` or ``unknown``."""
+    """``closed (all bounds)``, ``closed up to bound 4``, ``not closed`` or ``unknown``; a
+    vacuous bounded verdict says so (``closed up to bound 9 — vacuous: no message can cross
+    rounds before bound 11``, docs/semantics.md "Vacuity")."""
     if result.verdict is Verdict.CLOSED_BOUNDED:
-        return f"closed up to bound {result.bound}"
+        text = f"closed up to bound {result.bound}"
+        if vacuous(result) and result.crossing is not None:
+            lower = result.crossing.lower
+            text += " — vacuous: no message can cross rounds" + (
+                f" before bound {lower}" if lower is not None else ""
+            )
+        return text
     return result.verdict.value
+
+
+def crossing_text(result: CheckResult) -> str:
+    """One sentence on the first crossing bound B of a bounded "closed" verdict (the empty
+    string when B was not computed)."""
+    c = result.crossing
+    if c is None:
+        return ""
+    k = result.bound
+    verdict = vacuous(result)
+    if verdict is None:
+        return f"vacuity undecided: {c.describe()}; closed up to bound {k} is vacuous if B > {k}"
+    if not verdict:
+        assert c.bound is not None
+        return f"not vacuous: B = {c.bound} ({c.crossing})"
+    if c.bound is not None:
+        n = plural(c.bound - 1, "event")
+        why = f"B = {c.bound}, the shortest trace reaching a crossing state has {n} ({c.crossing})"
+    elif c.exhausted:
+        why = "no reachable state has a message in flight across rounds"
+    else:
+        why = f"no trace of at most {plural(c.searched, 'event')} reaches a crossing state"
+        why += f" ({c.describe()})"
+    return (
+        f"vacuous: {why}; every trace of at most {plural(k, 'event')} receives only "
+        f"messages of the receiver's own round"
+    )
 
 
 def banner(model_name: str, result: CheckResult) -> RenderableType:
@@ -138,6 +174,8 @@ def result_view(interp: Interpreter, result: CheckResult, full: bool = False) ->
         )
     elif result.reason:
         out.append(Text(result.reason))
+    if result.verdict is Verdict.CLOSED_BOUNDED and result.crossing is not None:
+        out.append(Text(crossing_text(result), style="yellow" if vacuous(result) else ""))
     out.append(stats_line(result))
     return out
 
