@@ -64,8 +64,9 @@ def crossing_in(interp: Interpreter, state: GState) -> str:
     if not hits:
         return ""
     _, _, _, tag, r, m = min(hits, key=lambda h: h[:5])
+    article = "an" if m.type[:1].lower() in "aeiou" else "a"
     return (
-        f"a {m.type} from {m.src} to {m.dst} tagged {fmt_round(tag)} is in flight "
+        f"{article} {m.type} from {m.src} to {m.dst} tagged {fmt_round(tag)} is in flight "
         f"while {m.dst} is in round {fmt_round(r)}"
     )
 
