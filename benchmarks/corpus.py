@@ -109,7 +109,8 @@ def main() -> int:
             "what the SMT engine (z3) answers at that bound, *time* its wall time on the machine",
             "below.  `closed (all bounds)` comes from the one-step proof of the local conditions.",
             "",
-            f"Date {datetime.date.today().isoformat()}; ccverify {version('ccverify') if _installed() else 'source'};"
+            f"Date {datetime.date.today().isoformat()}; "
+            f"ccverify {version('ccverify') if _installed() else 'source'};"
             f" z3 {z3.get_version_string()}; pysmt {pysmt.__version__}; Python "
             f"{platform.python_version()}; {platform.machine()}, {_cores()} cores.",
             "",

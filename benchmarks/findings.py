@@ -88,7 +88,7 @@ def deep_runs(jobs: int, timeout: float) -> tuple[list[str], float]:
     start = time.monotonic()
     out = ["", "## Deeper runs", ""]
     for path, bound, attr in DEEP:
-        opts = SynthOptions(
+        opts = SynthOptions.of(
             bound=bound,
             jobs=jobs,
             max_checks=2,
@@ -134,7 +134,7 @@ def main() -> int:
     ap.add_argument("--deep-timeout", type=float, default=600.0)
     args = ap.parse_args()
     files = sorted(glob.glob(os.path.join(ROOT, "examples", "*.cc")))
-    opts = SynthOptions(
+    opts = SynthOptions.of(
         bound=args.bound,
         jobs=args.jobs,
         max_checks=args.max_checks,

@@ -271,7 +271,7 @@ def test_proj_equals():
     assert not s.solve([enc.proj_equals(bad)])
     # stuttering is removed: the initial projections are met by every trace without a
     # change, e.g. the empty one, but not by a trace of one (changing) tick
-    init = tuple((it.observe(p, l),) for p, l in zip(it.procs, it.initial().locals))
+    init = tuple((it.observe(p, loc),) for p, loc in zip(it.procs, it.initial().locals))
     assert s.solve([enc.proj_equals(init), enc.length_eq(0)])
     assert not s.solve([enc.proj_equals(init), enc.length_eq(1)])
 

@@ -183,7 +183,7 @@ def test_budget_gives_a_lower_bound():
     _, _, res = crossing("raft", {"Server": "commitIndex"}, budget=Budget(max_nodes=100))
     assert res.bound is None and not res.exhausted
     assert res.searched == 3 and res.lower == 5
-    assert "node budget" in res.reason
+    assert "exceeded 100 nodes" in res.reason
     assert res.vacuous_at(4) is True and res.vacuous_at(5) is None
 
 

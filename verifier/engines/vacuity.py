@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dsl.ir import Model
 from verifier.core.budget import Budget
 from verifier.core.crossing import CrossingResult
-from verifier.core.result import CheckOptions, CheckResult, Verdict
+from verifier.core.result import CheckOptions, CheckResult
 from verifier.core.runtime import GState, Step
 from verifier.semantics.conditions import fmt_round, plural
 from verifier.semantics.interp import Interpreter
@@ -89,7 +89,7 @@ def first_crossing_bound(
     if interp is None:
         interp = Interpreter(model, opts.rounds)
     if budget is None:
-        budget = Budget(timeout=opts.timeout, max_nodes=DEFAULT_STATES)
+        budget = Budget(timeout=opts.timeout, max_nodes=DEFAULT_STATES, label="crossing search")
     if limit is None:
         limit = opts.bound - 1 + DEFAULT_LOOKAHEAD
     init = interp.initial()
@@ -146,7 +146,7 @@ def attach_crossing(
     ``max_states`` states.  The verdict and exit code are unchanged; renderers mark a
     bounded "closed" with ``result.bound < B`` as vacuous."""
     if result.crossing is None:
-        budget = Budget(timeout=timeout, max_nodes=max_states)
+        budget = Budget(timeout=timeout, max_nodes=max_states, label="crossing search")
         result.crossing = first_crossing_bound(
             model, opts, budget, limit=max(result.bound, 1) - 1 + DEFAULT_LOOKAHEAD, interp=interp
         )
@@ -154,13 +154,5 @@ def attach_crossing(
 
 
 def vacuous(result: CheckResult) -> bool | None:
-    """Whether a check's verdict is vacuous: a bounded "closed" (or an "unknown" that got as
-    far as depth d, judged at d) whose bound is below B.  ``not closed`` and
-    ``closed (all bounds)`` are never vacuous; None when B was not computed or the search
-    stopped before deciding."""
-    if result.verdict in (Verdict.NOT_CLOSED, Verdict.CLOSED_ALL):
-        return False
-    if result.crossing is None:
-        return None
-    k = result.bound if result.verdict is Verdict.CLOSED_BOUNDED else result.depth
-    return result.crossing.vacuous_at(k)
+    """:attr:`CheckResult.vacuous`: whether ``result`` is a vacuous bounded verdict."""
+    return result.vacuous

@@ -1,9 +1,10 @@
 """Facts about a trace that its renderings share: message deliveries, the round-grouped
 reordering of the lemma and how far it gets, and sample traces of closed protocols.
 
-The text tables (:mod:`verifier.output.terminal`), the diagrams (:mod:`verifier.output.diagram`) and the
-ITF export (:mod:`verifier.output.itf`) all read these, so a message drawn red in a picture is the
-message marked in the table.  Nothing here prints or writes files.
+The text tables (:mod:`verifier.output.terminal`), the diagrams
+(:mod:`verifier.output.diagram`) and the ITF export (:mod:`verifier.output.itf`) all read
+these, so a message drawn red in a picture is the message marked in the table.
+Nothing here prints or writes files.
 """
 
 from __future__ import annotations

@@ -9,7 +9,6 @@ from __future__ import annotations
 from verifier.core.result import CheckResult, Verdict, Violation
 from verifier.core.runtime import Message, Step, Trace
 from verifier.core.values import format_value, to_json
-from verifier.engines.vacuity import vacuous
 from verifier.semantics.conditions import fmt_round
 from verifier.semantics.interp import Interpreter
 
@@ -90,7 +89,9 @@ def trace_json(interp: Interpreter, trace: Trace) -> list[dict]:
     return events
 
 
-def result_json(interp: Interpreter, result: CheckResult) -> dict:
+def result_json(result: CheckResult) -> dict:
+    """The ``--json`` object of a check."""
+    interp = result.context
     s = result.stats
     return {
         "model": interp.model.name,
@@ -121,10 +122,10 @@ def crossing_json(interp: Interpreter, result: CheckResult) -> dict:
     undecided) and the search behind them (docs/semantics.md, "Vacuity")."""
     c = result.crossing
     if c is None:
-        return {"first_crossing_bound": None, "vacuous": vacuous(result), "crossing": None}
+        return {"first_crossing_bound": None, "vacuous": result.vacuous, "crossing": None}
     return {
         "first_crossing_bound": c.bound,
-        "vacuous": vacuous(result),
+        "vacuous": result.vacuous,
         "crossing": {
             "bound": c.bound,
             "lower_bound": c.lower,

@@ -21,7 +21,6 @@ from rich.text import Text
 from verifier.core.result import CheckResult, Verdict, Violation
 from verifier.core.runtime import Round, Step, Trace
 from verifier.core.values import format_value
-from verifier.engines.vacuity import vacuous
 from verifier.output.explain import Reordering, deliveries, inversions
 from verifier.output.render import changed_vars, format_message
 from verifier.semantics.conditions import fmt_round, plural
@@ -84,17 +83,8 @@ def emit(console: Console, parts: list) -> None:
 
 def verdict_text(result: CheckResult) -> str:
     """``closed (all bounds)``, ``closed up to bound 4``, ``not closed`` or ``unknown``; a
-    vacuous bounded verdict says so (``closed up to bound 9 — vacuous: no message can cross
-    rounds before bound 11``, docs/semantics.md "Vacuity")."""
-    if result.verdict is Verdict.CLOSED_BOUNDED:
-        text = f"closed up to bound {result.bound}"
-        if vacuous(result) and result.crossing is not None:
-            lower = result.crossing.lower
-            text += " — vacuous: no message can cross rounds" + (
-                f" before bound {lower}" if lower is not None else ""
-            )
-        return text
-    return result.verdict.value
+    vacuous bounded verdict says so (:meth:`CheckResult.describe`)."""
+    return result.describe()
 
 
 def crossing_text(result: CheckResult) -> str:
@@ -104,7 +94,7 @@ def crossing_text(result: CheckResult) -> str:
     if c is None:
         return ""
     k = result.bound
-    verdict = vacuous(result)
+    verdict = result.vacuous
     if verdict is None:
         return f"vacuity undecided: {c.describe()}; closed up to bound {k} is vacuous if B > {k}"
     if not verdict:
@@ -152,9 +142,10 @@ def stats_line(result: CheckResult) -> Text:
     )
 
 
-def result_view(interp: Interpreter, result: CheckResult, full: bool = False) -> list:
+def result_view(result: CheckResult, full: bool = False) -> list:
     """The banner, the evidence (the counterexample as a table, or why closed / unknown)
     and the statistics."""
+    interp = result.context
     out: list = [banner(interp.model.name, result)]
     kp = result.witness_bound
     if result.verdict is Verdict.NOT_CLOSED and result.trace is not None:
@@ -175,7 +166,7 @@ def result_view(interp: Interpreter, result: CheckResult, full: bool = False) ->
     elif result.reason:
         out.append(Text(result.reason))
     if result.verdict is Verdict.CLOSED_BOUNDED and result.crossing is not None:
-        out.append(Text(crossing_text(result), style="yellow" if vacuous(result) else ""))
+        out.append(Text(crossing_text(result), style="yellow" if result.vacuous else ""))
     out.append(stats_line(result))
     return out
 

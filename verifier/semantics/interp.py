@@ -195,7 +195,8 @@ class Interpreter:
                             [
                                 Diagnostic(
                                     v.init.span or v.span,
-                                    f"the initial value of {v.name!r} is {format_value(v.ty, val)}, "
+                                    f"the initial value of {v.name!r} is "
+                                    f"{format_value(v.ty, val)}, "
                                     f"which is not in its type {v.ty}",
                                 )
                             ]

@@ -31,6 +31,7 @@ from pysmt.environment import Environment
 from pysmt.fnode import FNode
 
 from dsl import ir
+from verifier.core.budget import Budget
 from verifier.core.runtime import GState, Message, Proc, Step, Trace
 from verifier.smt.encbase import EdgeRun, EncoderBase, Rounds
 from verifier.smt.onestep import OneStepEncoding
@@ -68,10 +69,10 @@ class TraceEncoding(EncoderBase):
         rounds: Rounds | None = None,
         grouped: bool = False,
         prefix: str = "t",
-        deadline: float | None = None,
+        budget: Budget | None = None,
     ):
         super().__init__(model, env, prefix, rounds)
-        self.deadline = deadline
+        self.budget = budget
         ops = self.ops
         self.k = k
         self.grouped = grouped
@@ -174,7 +175,7 @@ class TraceEncoding(EncoderBase):
             for pi in range(len(self.procs))
         ]
         self.acts.append(acts)
-        for pi, p in enumerate(self.procs):  # frame
+        for pi in range(len(self.procs)):  # frame
             cons.append(
                 ops.or_(acts[pi], self._state_eq(self.states[i + 1][pi], self.states[i][pi]))
             )

@@ -15,6 +15,7 @@ from pysmt.environment import Environment
 from pysmt.fnode import FNode
 
 from dsl import ir
+from verifier.core.budget import Budget
 from verifier.core.runtime import Message, Proc
 from verifier.smt.encbase import EdgeRun, EncoderBase, Rounds
 from verifier.smt.symexec import Ctx
@@ -34,10 +35,10 @@ class OneStepEncoding(EncoderBase):
         rounds: Rounds | None = None,
         assume_declared_tags: bool = True,
         prefix: str = "o",
-        deadline: float | None = None,
+        budget: Budget | None = None,
     ):
         super().__init__(model, env, prefix, rounds)
-        self.deadline = deadline
+        self.budget = budget
         ops = self.ops
         self.cons: list[FNode] = []
         self.pre: dict[str, dict] = {}

@@ -309,7 +309,7 @@ class Ops:
 
     def wellformed(self, v: SVal, ty: Type) -> FNode:
         """``v`` (canonical for ``ty``) holds a value of ``ty``."""
-        val, bad = self.coerce(v, ty)
+        _, bad = self.coerce(v, ty)
         return self.not_(bad)
 
     def ite(self, c: FNode, a: SVal, b: SVal) -> SVal:

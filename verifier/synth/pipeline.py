@@ -53,15 +53,17 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from dsl import ir
+from dsl.errors import UsageError
+from verifier.core.budget import BudgetExhausted
 from verifier.core.result import CheckOptions, CheckResult, Engine, Verdict
 from verifier.synth.attrs import (
     DECLARED,
     LISTED,
     AttrFacts,
     Attribute,
-    BudgetExceeded,
     Drop,
     Mono,
     OneStepMonotone,
@@ -76,24 +78,56 @@ from verifier.synth.confirm import Confirmation, confirm_counterexample
 
 @dataclass(frozen=True)
 class SynthOptions:
-    bound: int
-    witness_bound: int | None = None
-    engine: Engine = Engine.SMT  # the engine of the closure checks
+    """Synthesis options: the options of every closure check (``check``; its ``timeout`` is
+    per closure check, its ``rounds`` ignored: each candidate brings its own) composed with
+    what only synthesis has.  Validated here and in :class:`CheckOptions` (NOTE(options))."""
+
+    check: CheckOptions
     # The engine of the bounded attribute facts: the explicit layered search (exact, one
     # exploration for all attributes; SMT when it exceeds its budget) or SMT.
     attr_engine: Engine = Engine.EXPLICIT
-    solver: str = "z3"
     jobs: int = 1
-    timeout: float | None = None  # per closure check, seconds
     max_combos: int = 12  # multi-role candidates kept per arity (after ranking)
     max_checks: int | None = None  # closure checks per model (by priority), None: all
     # Candidates about this attribute are checked first (see RoundCandidate.about).
     focus: str | None = None
     confirm_nodes: int = 1_000_000  # node budget of each explicit confirmation
 
+    def __post_init__(self) -> None:
+        if self.jobs < 1 or self.max_combos < 1 or (self.max_checks or 1) < 1:
+            raise UsageError("--jobs, --max-combos and --max-checks must be at least 1")
+
+    @classmethod
+    def of(cls, **kw: Any) -> SynthOptions:
+        """``SynthOptions.of(bound=4, jobs=2)``: keyword arguments naming CheckOptions fields
+        go to ``check``, the others to the synthesis options."""
+        names = {f.name for f in dataclasses.fields(CheckOptions)}
+        check = CheckOptions(**{k: v for k, v in kw.items() if k in names})
+        return cls(check, **{k: v for k, v in kw.items() if k not in names})
+
+    @property
+    def bound(self) -> int:
+        return self.check.bound
+
+    @property
+    def witness_bound(self) -> int | None:
+        return self.check.witness_bound
+
     @property
     def kprime(self) -> int:
-        return self.witness_bound if self.witness_bound is not None else self.bound
+        return self.check.kprime
+
+    @property
+    def engine(self) -> Engine:
+        return self.check.engine
+
+    @property
+    def solver(self) -> str:
+        return self.check.solver
+
+    @property
+    def timeout(self) -> float | None:
+        return self.check.timeout
 
 
 @dataclass(frozen=True)
@@ -220,7 +254,7 @@ def analyse_attributes(
             if opts.attr_engine is Engine.EXPLICIT:
                 try:
                     return explicit_attr_facts(model, attrs, opts.bound, one)
-                except BudgetExceeded as err:
+                except BudgetExhausted as err:
                     if progress:
                         progress(f"explicit attribute search stopped ({err}); using SMT")
             if smt is None:
@@ -339,7 +373,7 @@ def check_candidate(
     conf = None
     if result.verdict is Verdict.NOT_CLOSED and result.trace is not None:
         conf = confirm_counterexample(model, rounds, result.trace, copts.kprime, confirm_nodes)
-    return result, conf
+    return result.detached(), conf
 
 
 @dataclass
@@ -434,13 +468,7 @@ def plan(
         for r in todo[opts.max_checks :]:
             r.note = "not checked: over --max-checks"
         todo = todo[: opts.max_checks]
-    copts = CheckOptions(
-        bound=opts.bound,
-        witness_bound=opts.witness_bound,
-        engine=opts.engine,
-        solver=opts.solver,
-        timeout=opts.timeout,
-    )
+    copts = dataclasses.replace(opts.check, rounds=None)
     stripped = strip_message_rounds(model)
     tasks = [
         (model, None, copts, opts.confirm_nodes)

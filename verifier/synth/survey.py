@@ -27,6 +27,7 @@ from pathlib import Path
 
 from dsl.errors import CCError
 from dsl.loader import load_model
+from verifier.core.result import describe_verdict
 from verifier.output.synth_report import report_json
 from verifier.synth.pipeline import (
     Status,
@@ -127,13 +128,9 @@ class Answers:
 
 
 def _verdict(row: SynthRow, bound: int) -> str:
-    if row.status is Status.CLOSED_BOUNDED:
-        return f"closed up to {bound}"
-    if row.status is Status.NOT_CLOSED:
-        return f"not closed ({row.cex_length} events)"
     if row.status is Status.TRIVIAL:
         return f"trivial (never changes within {bound})"
-    return row.status.value
+    return describe_verdict(row.status, bound, events=row.cex_length, compact=True)
 
 
 def answers(rep: SynthReport, attribute: str | None) -> Answers:
