@@ -151,7 +151,22 @@ def _synth_parsers(sub) -> None:
     """`synth` and `survey` (round-attribute synthesis, docs/findings.md)."""
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--bound", "-k", type=int, default=6, help="events per trace")
+        p.add_argument(
+            "--bound",
+            "-k",
+            type=int,
+            default=6,
+            help="events per trace of the attribute facts, and the least bound of every "
+            "closure check (default 6)",
+        )
+        p.add_argument(
+            "--max-bound",
+            type=int,
+            default=None,
+            help="the deepest bound a candidate is checked at: each is checked at "
+            "max(--bound, min(B + 2, --max-bound)), B its first crossing bound; a "
+            "candidate whose B is beyond it is 'not reached' (default 12, or --bound)",
+        )
         p.add_argument("--witness-bound", type=int, default=None)
         p.add_argument(
             "--jobs", "-j", type=int, default=1, help="closure checks run in this many processes"
@@ -187,7 +202,7 @@ def _synth_parsers(sub) -> None:
             type=int,
             default=None,
             help="closure checks per model, by priority (declared round, the "
-            "--attribute, listed candidates, granularity)",
+            "--attribute, listed candidates, granularity); default: every candidate",
         )
         p.add_argument(
             "--attribute",
@@ -212,7 +227,6 @@ def _synth_parsers(sub) -> None:
     )
     v.add_argument("files", nargs="+", help="protocol models (.cc)")
     common(v)
-    v.set_defaults(max_checks=6)
     v.add_argument("--markdown", metavar="FILE", default=None)
     v.add_argument("--json", metavar="FILE", default=None)
 
@@ -494,6 +508,7 @@ def _synth_options(args):
         max_combos=args.max_combos,
         max_checks=args.max_checks,
         focus=args.attribute,
+        max_bound=args.max_bound,
     )
 
 
