@@ -227,13 +227,17 @@ def survey_markdown(s: Survey) -> str:
             f"{_names(a.answered)} | {_names(a.closed)} | {a.commit} | {cex} | "
             f"{_unanswered(a.unanswered)} |"
         )
-    checks = "every candidate" if o.max_checks is None else f"at most {o.max_checks}"
+    checks = (
+        "a closure check for every candidate"
+        if o.max_checks is None
+        else f"at most {o.max_checks} closure checks per model"
+    )
     head = [
         f"Survey: attribute facts up to bound {o.bound}; each candidate checked at "
         f"max({o.bound}, min(B + {MARGIN}, {o.deepest})), B its first crossing bound "
         f"(--max-bound {o.deepest}; B beyond it: not reached); closure engine "
         f"{o.engine.value} ({o.solver}), attribute facts {o.attr_engine.value}, "
-        f"{checks} closure check(s) per model, at most {o.max_combos} role combinations "
+        f"{checks}, at most {o.max_combos} role combinations "
         f"per arity, {o.jobs} job(s); ccverify {v.get('ccverify')}, z3 {v.get('z3')}, "
         f"pysmt {v.get('pysmt')}, Python {v.get('python')}; wall time {s.seconds:.0f} s.",
         "",
