@@ -90,6 +90,20 @@ def test_raft_term_is_not_closed_at_bound_5():
     assert ct.confirmation is not None and ct.confirmation.confirmed
 
 
+@pytest.mark.slow
+def test_raft_commit_index_is_not_closed_at_its_adequate_bound():
+    # The default --max-bound (12) reaches commitIndex's B = 11 (tests/test_vacuity.py);
+    # it is checked at min(11 + 2, 12) = 12, and the shortest counterexample has 11
+    # events (the deep-bounds run), confirmed by the explicit engine.
+    # (About 10 minutes on a shared 2-CPU machine.)
+    rep = synthesize(model("raft"), SynthOptions.of(bound=6, max_checks=2, focus="commitIndex"))
+    ci = row(rep, "commitIndex")
+    assert ci.crossing.bound == 11 and ci.checked_bound == 12
+    assert ci.status is Status.NOT_CLOSED and ci.cex_length == 11
+    assert ci.confirmation is not None and ci.confirmation.confirmed
+    assert answers(rep, "commitIndex").commit.startswith("no: commitIndex not closed (11")
+
+
 def test_paxos_closed_attribute_found_without_the_declared_round():
     # Proposers and acceptors with round `bal` alone: a proposer only receives messages of
     # its own ballot (b = bal), an acceptor only moves up to the ballot it receives, and

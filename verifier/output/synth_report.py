@@ -71,7 +71,7 @@ def format_report(rep: SynthReport, details: bool = True) -> str:
         f"{o.deepest})) (B: its first crossing bound; --max-bound {o.deepest}), witness "
         f"bound at least the bound, closure engine {o.engine.value}"
     )
-    cols = ["#", "attribute", "source", "monotone", "gran", "B", "verdict", "evidence"]
+    cols = ["#", "attribute", "source", "monotone", "gran", "B", "bound", "verdict", "evidence"]
     table = [cols]
     for i, r in enumerate(rep.rows, 1):
         table.append(
@@ -82,6 +82,7 @@ def format_report(rep: SynthReport, details: bool = True) -> str:
                 r.monotone.value,
                 "-" if r.granularity is None else str(r.granularity),
                 r.b_text(),
+                "-" if r.checked_bound is None else str(r.checked_bound),
                 _verdict(r),
                 _evidence(r, o.bound),
             ]
