@@ -30,9 +30,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from verifier.core.result import Engine
+from verifier.output.survey_report import survey_json, survey_markdown
 from verifier.synth.bounds import MARGIN
 from verifier.synth.pipeline import Status, SynthOptions, SynthReport
-from verifier.synth.survey import Survey, answers, run_survey, survey_json, survey_markdown
+from verifier.synth.survey import Survey, answers, run_survey
 
 
 def _verdict(r) -> str:

@@ -14,6 +14,7 @@ import pytest
 from dsl.loader import load_model
 from verifier import cli
 from verifier.core.result import Engine
+from verifier.output.survey_report import survey_json, survey_markdown
 from verifier.output.synth_report import format_report, report_json
 from verifier.semantics.interp import Interpreter
 from verifier.synth.attrs import (
@@ -25,7 +26,7 @@ from verifier.synth.attrs import (
 )
 from verifier.synth.confirm import confirm_counterexample
 from verifier.synth.pipeline import Status, SynthOptions, plan, synthesize
-from verifier.synth.survey import answers, run_survey, survey_json, survey_markdown
+from verifier.synth.survey import answers, run_survey
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

@@ -1,6 +1,6 @@
 """The ``ccverify`` command line.  The only place that prints and chooses exit codes.
 
-Exit codes (DESIGN.md §5): 0 closed, 10 not closed, 5 unknown, 3 model error,
+Exit codes (docs/semantics.md §8): 0 closed, 10 not closed, 5 unknown, 3 model error,
 2 usage error, 6 internal error, 130 interrupted.
 """
 
@@ -15,6 +15,7 @@ import traceback
 from typing import TYPE_CHECKING
 
 from dsl.errors import CCError, ModelError, UsageError
+from verifier.core.versions import ccverify_version
 
 if TYPE_CHECKING:
     from dsl.ir import Model
@@ -56,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="exit codes: 0 closed, 10 not closed, 5 unknown, 3 model error, "
         "2 usage error, 6 internal error, 130 interrupted",
     )
-    top.add_argument("--version", action="version", version=f"ccverify {_version()}")
+    top.add_argument("--version", action="version", version=f"ccverify {ccverify_version()}")
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
 
     checking = (
@@ -238,15 +239,6 @@ def _normalize(argv: list[str]) -> list[str]:
     return ["check", *argv]
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("ccverify")
-    except PackageNotFoundError:
-        return "(source tree)"
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = _normalize(list(sys.argv[1:] if argv is None else argv))
     parser = build_parser()
@@ -331,6 +323,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     opts = _check_options(args)
     check_output_path("--diagram", args.diagram, protect=[args.file], suffixes=(".svg", ".png"))
+    if args.diagram:
+        _require_diagram_extra()
     check_output_path("--itf", args.itf, protect=[args.file])
     if args.smt2:
         _prepare_dump_dir(args.smt2)
@@ -416,6 +410,17 @@ def _report(args: argparse.Namespace, result: CheckResult) -> None:
             raise UsageError(f"--itf: cannot write {args.itf}: {err.strerror}") from None
         if not args.quiet:
             print(f"ccverify: ITF trace written to {args.itf}", file=sys.stderr)
+
+
+def _require_diagram_extra() -> None:
+    """--diagram draws with matplotlib, an optional extra: say how to get it (exit 2)."""
+    import importlib.util
+
+    if importlib.util.find_spec("matplotlib") is None:
+        raise UsageError(
+            "--diagram needs matplotlib, which is not installed: pip install "
+            "'ccverify[diagram]' (from a checkout of the repository: pip install '.[diagram]')"
+        )
 
 
 def _prepare_dump_dir(path: str) -> None:
@@ -528,7 +533,8 @@ def cmd_synth(args) -> int:
 
 
 def cmd_survey(args) -> int:
-    from verifier.synth.survey import run_survey, survey_json, survey_markdown
+    from verifier.output.survey_report import survey_json, survey_markdown
+    from verifier.synth.survey import run_survey
 
     opts = _synth_options(args)
     survey = run_survey(args.files, opts, args.attribute, None if args.quiet else _progress)

@@ -1,4 +1,4 @@
-"""Verdicts, options and results of a check (DESIGN.md §2 "Verdicts", §5 exit codes)."""
+"""Verdicts, options and results of a check (docs/semantics.md §8)."""
 
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ class CheckOptions:
 
 @dataclass(frozen=True)
 class Violation:
-    """An event of a trace breaking a local condition (DESIGN.md §2)."""
+    """An event of a trace breaking a local condition (docs/semantics.md §6)."""
 
     step: int  # index in the trace
     condition: str  # "monotone" | "send" | "receive"

@@ -20,9 +20,8 @@ from rich.text import Text
 
 from verifier.core.result import CheckResult, Verdict, Violation
 from verifier.core.runtime import Round, Step, Trace
-from verifier.core.values import format_value
 from verifier.output.explain import Reordering, deliveries, inversions
-from verifier.output.render import changed_vars, format_message
+from verifier.output.render import changed_vars, event_label, format_message
 from verifier.semantics.conditions import fmt_round, plural
 from verifier.semantics.interp import Interpreter
 
@@ -183,9 +182,7 @@ def _round_cell(interp: Interpreter, step: Step) -> Text:
 
 
 def event_name(interp: Interpreter, step: Step) -> str:
-    edge = interp.proc_role(step.proc).edge(step.edge)
-    params = ", ".join(f"{n}={format_value(t, v)}" for (n, t), v in zip(edge.params, step.params))
-    return step.edge + (f"({params})" if params else "")
+    return event_label(interp, step)
 
 
 def _crossing(interp: Interpreter, steps: tuple[Step, ...]) -> set[int]:

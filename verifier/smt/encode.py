@@ -1,4 +1,4 @@
-"""SMT encoding of bounded traces of a model (DESIGN.md §2), exactly the interpreter's
+"""SMT encoding of bounded traces of a model (docs/semantics.md §6), exactly the interpreter's
 semantics (:mod:`verifier.semantics.interp`).
 
 Layout of a :class:`TraceEncoding` with ``k`` event slots ``i = 0..k-1``:
@@ -536,7 +536,7 @@ class TraceEncoding(EncoderBase):
             if e.kind is ir.EdgeKind.RECEIVE:
                 cmsg = self.consumed[i]
                 assert cmsg is not None and e.msg is not None
-                src = self.procs[int(get(cmsg.src))]  # type: ignore[call-overload]
+                src = self.procs[get(cmsg.src)]
                 consumed = Message(
                     e.msg,
                     tuple(self.ops.decode(v, get) for v in cmsg.fields[e.msg]),
@@ -549,7 +549,7 @@ class TraceEncoding(EncoderBase):
             sent = []
             for pos in self.sends[i]:
                 if get(pos.valid):
-                    mname = self.model.messages[int(get(pos.mtype))].name  # type: ignore[call-overload]
+                    mname = self.model.messages[get(pos.mtype)].name
                     sent.append(
                         Message(
                             mname,

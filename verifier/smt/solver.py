@@ -110,3 +110,20 @@ def interrupted(solver: Solver) -> bool:
     except Exception:
         return False
     return "cancel" in reason or "interrupt" in reason
+
+
+def tool_versions() -> dict[str, str]:
+    """Versions of ccverify, z3, pysmt and Python, for reports."""
+    import platform
+
+    import pysmt
+    import z3
+
+    from verifier.core.versions import ccverify_version
+
+    return {
+        "python": platform.python_version(),
+        "ccverify": ccverify_version(),
+        "z3": z3.get_version_string(),
+        "pysmt": pysmt.__version__,
+    }

@@ -1,4 +1,4 @@
-"""Round attributes of one role, and the facts synthesis needs about them (DESIGN.md §3).
+"""Round attributes of one role, and the facts synthesis needs about them (docs/semantics.md §9).
 
 An :class:`Attribute` is a tuple of state expressions of one role, compared
 lexicographically, proposed as that role's round.  :func:`role_attributes` enumerates the
@@ -218,13 +218,13 @@ class OneStepMonotone:
         defs: list[FNode] = []
         drops = []
         for en in one.entries:
-            p: Proc = en["proc"]
+            p = en.proc
             if p.role != attr.role:
                 continue
             pre, d1 = one.attribute_terms(p, one.pre[p.role], attr.exprs)
-            post, d2 = one.attribute_terms(p, en["post"], attr.exprs)
+            post, d2 = one.attribute_terms(p, en.post, attr.exprs)
             defs += d1 + d2
-            drops.append(mgr.And(en["fire"], one.lex_lt(post, pre)))
+            drops.append(mgr.And(en.fire, one.lex_lt(post, pre)))
         if not drops:
             return True
         return not self.query.solve_with(mgr.And(*defs, mgr.Or(*drops)), f"for {attr.text}")

@@ -1,4 +1,4 @@
-"""Explicit confirmation of a counterexample (DESIGN.md §6: a verdict is evidence).
+"""Explicit confirmation of a counterexample (docs/semantics.md §8: a verdict is evidence).
 
 :func:`confirm_counterexample` re-establishes, with the interpreter alone, both halves of
 "``t`` is a counterexample up to witness bound K'":

@@ -1,4 +1,4 @@
-"""Round-attribute synthesis (DESIGN.md §3): which attributes of the local state work as
+"""Round-attribute synthesis (docs/semantics.md §9): which attributes of the local state work as
 rounds, up to a bound.
 
 Pipeline for one model (``synthesize``):
@@ -56,7 +56,7 @@ import enum
 import itertools
 import multiprocessing
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -436,7 +436,8 @@ def check_candidate(
 ) -> tuple[CheckResult | None, Confirmation | None, CrossingResult]:
     """The candidate's B, then its closure at the bound B calls for (module docstring,
     step 4; picklable: run in worker processes), and the explicit confirmation of a
-    counterexample.  No check (None) when B is beyond ``max_bound`` (default: the bound).
+    counterexample (the result detached: it may cross a process boundary).  No check
+    (None) when B is beyond ``max_bound`` (default: the bound).
     ``copts.timeout`` covers the B search and the check together."""
     from verifier.engines.dispatch import run_check
 
@@ -459,17 +460,45 @@ def check_candidate(
     return result.detached(), conf, crossing
 
 
+@dataclass(frozen=True)
+class CheckTask:
+    """One closure check of synthesis (picklable: it runs in worker processes)."""
+
+    model: ir.Model
+    rounds: dict[str, tuple[ir.Expr, ...]] | None
+    options: CheckOptions
+    confirm_nodes: int
+    max_bound: int | None = None  # the deepest bound the candidate may be checked at
+
+    def __call__(self) -> tuple[CheckResult | None, Confirmation | None, CrossingResult]:
+        return check_candidate(
+            self.model, self.rounds, self.options, self.confirm_nodes, self.max_bound
+        )
+
+
+def run_tasks(
+    tasks: list[CheckTask], executor: Executor | None
+) -> Iterator[tuple[CheckResult | None, Confirmation | None, CrossingResult]]:
+    """The results of ``tasks`` in order: with an executor every task is submitted now and
+    the results are waited for as they are consumed; without one each task runs inline
+    when its result is consumed."""
+    if executor is None:
+        return (t() for t in tasks)
+    futures = [executor.submit(t) for t in tasks]
+    return (f.result() for f in futures)
+
+
 @dataclass
 class SynthPlan:
     """A model's rows after the attribute analysis, and the closure checks still to run
-    (``tasks[i]`` are the arguments of :func:`check_candidate` for ``todo[i]``)."""
+    (``tasks[i]`` checks ``todo[i]``)."""
 
     model: ir.Model
     options: SynthOptions
     facts: dict[Attribute, AttrFacts]
     rows: list[SynthRow]
     todo: list[SynthRow]
-    tasks: list[tuple]
+    tasks: list[CheckTask]
     notes: list[str]
     start: float
     attr_seconds: float
@@ -530,9 +559,9 @@ def plan(
     copts = dataclasses.replace(opts.check, rounds=None)
     stripped = strip_message_rounds(model)
     tasks = [
-        (model, None, copts, opts.confirm_nodes, opts.deepest)
+        CheckTask(model, None, copts, opts.confirm_nodes, opts.deepest)
         if r.candidate.declared
-        else (stripped, r.candidate.rounds(), copts, opts.confirm_nodes, opts.deepest)
+        else CheckTask(stripped, r.candidate.rounds(), copts, opts.confirm_nodes, opts.deepest)
         for r in todo
     ]
     return SynthPlan(model, opts, facts, rows, todo, tasks, notes, start, attr_seconds)
@@ -606,12 +635,7 @@ def synthesize(
     if executor is None and opts.jobs > 1 and len(p.tasks) > 1:
         executor = own = make_executor(opts.jobs)
     try:
-        if executor is None:
-            results = (check_candidate(*t) for t in p.tasks)
-        else:
-            futures = [executor.submit(check_candidate, *t) for t in p.tasks]
-            results = (f.result() for f in futures)
-        return complete(p, results, progress)
+        return complete(p, run_tasks(p.tasks, executor), progress)
     finally:
         if own is not None:
             own.shutdown(cancel_futures=True)
