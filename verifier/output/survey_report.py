@@ -73,7 +73,7 @@ def survey_markdown(s: Survey) -> str:
 
 
 def survey_json(s: Survey) -> dict:
-    out = []
+    out: list[dict[str, object]] = []
     for e in s.entries:
         if e.report is None:
             out.append({"file": e.file, "error": e.error})
