@@ -272,6 +272,7 @@ def test_cli_synth_and_survey(tmp_path, capsys):
     assert "commit_not_enough.cc" in md.read_text()
     assert json.loads(js.read_text())["bound"] == 3
     assert cli.main(["synth", f, "--bound", "0"]) == 2
+    assert cli.main(["synth", f, "--bound", "4", "--max-bound", "3"]) == 2
 
 
 def test_pairs_are_checked_on_their_own():

@@ -339,7 +339,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     # B gets what is left of --timeout (at least a second: an exhausted search is a lower
     # bound, never an error).
     left = None if args.timeout is None else max(1.0, args.timeout - (time.monotonic() - started))
-    attach_crossing(model, opts, result, timeout=left, interp=result.interp)
+    attach_crossing(model, opts, result, timeout=left, interp=result.interp, progress=progress)
     _report(args, result)
     return result.verdict.exit_code
 

@@ -140,6 +140,7 @@ def attach_crossing(
     timeout: float | None = None,
     max_states: int = DEFAULT_STATES,
     interp: Interpreter | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> CheckResult:
     """``result`` with its first crossing bound (:attr:`CheckResult.crossing`) set, searched
     to ``result.bound - 1 + DEFAULT_LOOKAHEAD`` events within ``timeout`` seconds and
@@ -148,7 +149,12 @@ def attach_crossing(
     if result.crossing is None:
         budget = Budget(timeout=timeout, max_nodes=max_states, label="crossing search")
         result.crossing = first_crossing_bound(
-            model, opts, budget, limit=max(result.bound, 1) - 1 + DEFAULT_LOOKAHEAD, interp=interp
+            model,
+            opts,
+            budget,
+            limit=max(result.bound, 1) - 1 + DEFAULT_LOOKAHEAD,
+            interp=interp,
+            progress=progress,
         )
     return result
 
