@@ -27,7 +27,7 @@ Pipeline for one model (``synthesize``):
    rejects a candidate: an attribute that never changes within ``bound`` (Raft's
    commitIndex within 6) may change later, and whether a verdict on it says anything is
    decided by its first crossing bound B (step 4), not by the facts' bound.
-4. **Closure** of each monotone non-trivial candidate, with the real check
+4. **Closure** of each monotone candidate, with the real check
    (:func:`verifier.engines.dispatch.run_check`, ``CheckOptions(rounds=…)``): message tags are ghost
    values, the sender's attribute after the event.  For a candidate other than the
    declared rounds the model's declared *message* rounds are dropped (they claim the
@@ -277,6 +277,8 @@ class SynthRow:
         """The row's verdict with the bound it holds at: ``closed up to bound 13``,
         ``not closed (11 events)``, ``not reached (B >= 13)``, ``trivial``, …"""
         if self.status is Status.NOT_REACHED:
+            if self.crossing is not None and self.crossing.exhausted:
+                return "not reached (B infinite: no reachable state is crossing)"
             return f"not reached (B {self.b_text()})" if self.crossing else "not reached"
         if self.result is not None:
             text = describe_verdict(
