@@ -371,7 +371,9 @@ def _report(args: argparse.Namespace, result: CheckResult) -> None:
                 violations=result.violations,
             )
         emit(console, parts)
-    if (args.diagram or args.itf) and trace is None:
+    if not (args.diagram or args.itf):
+        return
+    if trace is None:
         print(f"ccverify: no trace to export (verdict {result.verdict.value})", file=sys.stderr)
         return
     title = f"{interp.model.name}: {result.describe()}"

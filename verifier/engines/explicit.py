@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dsl.ir import Model
 from verifier.core.budget import Budget
 from verifier.core.result import CheckOptions, CheckResult, Engine, Stats, Verdict
-from verifier.core.runtime import GState, Step, Trace
+from verifier.core.runtime import GState, Round, Step, Trace
 from verifier.semantics.conditions import (
     Projections,
     extend_projections,
@@ -38,6 +38,9 @@ from verifier.semantics.conditions import (
 )
 from verifier.semantics.interp import Interpreter
 
+# A node of the grouped search: global state, least kappa of the next event, projections.
+GroupedNode = tuple[GState, Round | None, Projections]
+
 
 def grouped_nodes(
     interp: Interpreter, kprime: int, keep: Callable[[Projections, int], bool] | None = None
@@ -47,11 +50,11 @@ def grouped_nodes(
     (the initial node is not yielded).  ``keep(projections, events)`` prunes a node and
     everything below it."""
     pidx = proc_index(interp)
-    start = (interp.initial(), None, initial_projections(interp))
+    start: GroupedNode = (interp.initial(), None, initial_projections(interp))
     seen = {start}
     frontier = [start]
     for used in range(1, kprime + 1):
-        nxt = []
+        nxt: list[GroupedNode] = []
         for state, kappa, projs in frontier:
             for step, post in interp.successors(state):
                 k = next_kappa(interp, kappa, step)

@@ -72,7 +72,7 @@ class _CRole:
 
 
 def _as_round(vals: tuple) -> Round:
-    return tuple(int(v) for v in vals)  # type: ignore[call-overload]
+    return tuple(int(v) for v in vals)
 
 
 class Interpreter:

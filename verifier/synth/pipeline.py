@@ -535,6 +535,7 @@ def plan(
         else:
             status = Status.SKIPPED
         rows.append(SynthRow(c, mono, how, drop, drop_attr, gran, status))
+    ranks: dict[int, tuple[int, int | str]]
     if len(model.roles) == 1:
         ranks = {id(r): (-(r.granularity or 0), r.candidate.text) for r in rows}
     else:
