@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dsl.ir import Model
 from verifier.core.budget import Budget
 from verifier.core.crossing import CrossingResult
-from verifier.core.result import CheckOptions, CheckResult
+from verifier.core.result import CheckOptions, CheckResult, Verdict
 from verifier.core.runtime import GState, Step
 from verifier.semantics.conditions import fmt_round, plural
 from verifier.semantics.interp import Interpreter
@@ -145,8 +145,9 @@ def attach_crossing(
     """``result`` with its first crossing bound (:attr:`CheckResult.crossing`) set, searched
     to ``result.bound - 1 + DEFAULT_LOOKAHEAD`` events within ``timeout`` seconds and
     ``max_states`` states.  The verdict and exit code are unchanged; renderers mark a
-    bounded "closed" with ``result.bound < B`` as vacuous."""
-    if result.crossing is None:
+    bounded "closed" with ``result.bound < B`` as vacuous.  Not computed for "closed (all
+    bounds)", which is never vacuous (a proof for every bound)."""
+    if result.crossing is None and result.verdict is not Verdict.CLOSED_ALL:
         budget = Budget(timeout=timeout, max_nodes=max_states, label="crossing search")
         result.crossing = first_crossing_bound(
             model,
