@@ -13,6 +13,7 @@ import random
 from pathlib import Path
 
 import pytest
+from conftest import validate_output
 from genmodels import protocols
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -245,7 +246,7 @@ def test_cli_marks_a_vacuous_bounded_verdict(tmp_path, capsys):
     assert "closed up to bound 3 — vacuous: no message can cross rounds before bound 4" in out
     assert "vacuous: B = 4, the shortest trace reaching a crossing state has 3 events" in out
     code, out = run_cli(capsys, "check", str(path), "--bound", "3", "--no-one-step", "--json")
-    doc = json.loads(out)
+    doc = validate_output(json.loads(out))
     assert code == 0 and doc["verdict"] == "closed up to bound"
     assert doc["first_crossing_bound"] == 4 and doc["vacuous"] is True
     assert len(doc["crossing"]["trace"]) == 3

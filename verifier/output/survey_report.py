@@ -65,7 +65,8 @@ def survey_markdown(s: Survey) -> str:
         f"(--max-bound {o.deepest}; B beyond it: not reached); closure engine "
         f"{o.engine.value} ({o.solver}), attribute facts {o.attr_engine.value}, "
         f"{checks}, at most {o.max_combos} role combinations "
-        f"per arity, {o.jobs} job(s); ccverify {v.get('ccverify')}, z3 {v.get('z3')}, "
+        f"per arity, {s.runner or f'{o.jobs} job(s)'}; ccverify {v.get('ccverify')}, "
+        f"z3 {v.get('z3')}, "
         f"pysmt {v.get('pysmt')}, Python {v.get('python')}; wall time {s.seconds:.0f} s.",
         "",
     ]
@@ -86,7 +87,8 @@ def survey_json(s: Survey) -> dict:
                 "model": e.report.model.name,
                 "declared": a.declared,
                 "monotone": [r.candidate.text for r in a.monotone],
-                "answered": [r.candidate.text for r in a.answered],
+                # monotone with a non-vacuous verdict (the name predates vacuity)
+                "monotone_nontrivial": [r.candidate.text for r in a.answered],
                 "closed": [r.candidate.text for r in a.closed],
                 "unanswered": {r.candidate.text: r.status.value for r in a.unanswered},
                 "commit_index": a.commit,

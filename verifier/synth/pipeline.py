@@ -57,7 +57,7 @@ import itertools
 import multiprocessing
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -577,10 +577,8 @@ def complete(p: SynthPlan, results, progress: Callable[[str], None] | None = Non
         if res is None:
             row.status = Status.NOT_REACHED
             row.note = f"{crossing.describe()}; --max-bound is {p.options.deepest}"
-            what = f"not reached ({crossing.describe()})"
         else:
             row.status = _STATUS_OF[res.verdict]
-            what = f"{res.describe()} ({res.stats.seconds:.1f} s, B = {crossing.bound})"
             if (
                 res.verdict is Verdict.NOT_CLOSED
                 and row.monotone is Mono.BOUNDED
@@ -597,7 +595,7 @@ def complete(p: SynthPlan, results, progress: Callable[[str], None] | None = Non
             row.status = Status.UNKNOWN
             row.note = f"the engines disagree: {conf.text}"
         if progress:
-            progress(f"{p.model.name}: [{i + 1}/{len(p.todo)}] {row.candidate.text}: {what}")
+            progress(row_line(p, i, res, crossing=crossing))
     rows = sorted(
         p.rows,
         key=lambda r: (
@@ -619,6 +617,39 @@ def complete(p: SynthPlan, results, progress: Callable[[str], None] | None = Non
     )
 
 
+def row_line(
+    p: SynthPlan,
+    i: int,
+    res: CheckResult | None,
+    done: int | None = None,
+    crossing: CrossingResult | None = None,
+) -> str:
+    """The progress line of closure check ``i`` of ``p`` (``done``: how many finished;
+    ``res`` None: B out of reach, no check)."""
+    n = done if done is not None else i + 1
+    head = f"{p.model.name}: [{n}/{len(p.todo)}] {p.todo[i].candidate.text}: "
+    if res is None:
+        return head + f"not reached ({crossing.describe() if crossing else 'B unknown'})"
+    b = f", B = {crossing.bound}" if crossing is not None else ""
+    return head + f"{res.describe()} ({res.stats.seconds:.1f} s{b})"
+
+
+def gather(batches: list[tuple[SynthPlan, list]], progress: Callable[[str], None] | None):
+    """Wait for the futures of every ``(plan, futures)`` batch, reporting each result as it
+    completes (not in submission order); returns each batch's results in task order.
+    Works with any :mod:`concurrent.futures` executor's futures (a process pool, Dask's
+    ``Client.get_executor()``)."""
+    where = {f: (b, i) for b, (_, fs) in enumerate(batches) for i, f in enumerate(fs)}
+    finished = [0] * len(batches)
+    for f in as_completed(where):
+        b, i = where[f]
+        finished[b] += 1
+        if progress:
+            res, _, crossing = f.result()
+            progress(row_line(batches[b][0], i, res, finished[b], crossing))
+    return [[f.result() for f in fs] for _, fs in batches]
+
+
 def make_executor(jobs: int) -> ProcessPoolExecutor:
     """A pool of ``jobs`` worker processes (spawned: each imports ccverify afresh and
     makes its own pysmt environments)."""
@@ -638,7 +669,10 @@ def synthesize(
     if executor is None and opts.jobs > 1 and len(p.tasks) > 1:
         executor = own = make_executor(opts.jobs)
     try:
-        return complete(p, run_tasks(p.tasks, executor), progress)
+        if executor is None:
+            return complete(p, run_tasks(p.tasks, None), progress)
+        futures = [executor.submit(t) for t in p.tasks]
+        return complete(p, gather([(p, futures)], progress)[0], None)
     finally:
         if own is not None:
             own.shutdown(cancel_futures=True)
