@@ -66,12 +66,12 @@
 #     default already allows with a second append_entries.
 #
 # Machine-readable summary of the expectation above (read by tests/test_corpus.py):
-# expect: closed at bound 4
-# expect: not-closed at bound 6 length 5
-# expect: closed at bound 4 set RESTART=1
-# expect: not-closed at bound 6 length 5 set RESTART=1
-# expect: not-closed at bound 6 length 5 set DUP=1
-# expect: not-closed at bound 6 length 5 set TLA_COMMIT=1
+# expect: closed at bound 4 slow
+# expect: not-closed at bound 6 length 5 slow
+# expect: closed at bound 4 set RESTART=1 slow
+# expect: not-closed at bound 6 length 5 set RESTART=1 slow
+# expect: not-closed at bound 6 length 5 set DUP=1 slow
+# expect: not-closed at bound 6 length 5 set TLA_COMMIT=1 slow
 
 const NS = 3           # servers
 const MAXT = 2         # last term

@@ -90,7 +90,7 @@
 # Machine-readable summary of the expectation above (read by tests/test_corpus.py):
 # expect: closed at bound 6 slow
 # expect: not-closed at bound 7 length 7 slow
-# expect: not-closed at bound 6 length 5 set PREVOTE=0
+# expect: not-closed at bound 6 length 5 set PREVOTE=0 slow
 
 const NS = 3           # servers
 const MAXT = 2         # last term

@@ -63,8 +63,8 @@
 #   uses no configuration entry); configuration-specific behaviour starts after a commit.
 #
 # Machine-readable summary of the expectation above (read by tests/test_corpus.py):
-# expect: closed at bound 4
-# expect: not-closed at bound 6 length 5
+# expect: closed at bound 4 slow
+# expect: not-closed at bound 6 length 5 slow
 # expect: closed-all at bound 6 set STALE=0
 
 const NS = 3           # servers

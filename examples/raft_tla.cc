@@ -125,9 +125,9 @@
 #
 # Machine-readable summary of the verdicts computed (read by tests/test_corpus.py); the
 # expectation reasoned first was "closed at 6, not closed at 7 with 7 events" (above):
-# expect: closed at bound 4
-# expect: not-closed at bound 6 length 5
-# expect: not-closed at bound 6 length 5 set RESTART=0 set DUP=0 set TLA_COMMIT=0
+# expect: closed at bound 4 slow
+# expect: not-closed at bound 6 length 5 slow
+# expect: not-closed at bound 6 length 5 set RESTART=0 set DUP=0 set TLA_COMMIT=0 slow
 # expect: closed at bound 6 set LOCAL_VOTE=1 slow
 # expect: not-closed at bound 7 length 7 set LOCAL_VOTE=1 slow
 
