@@ -87,6 +87,13 @@
 #   raft.cc's 9), so B >= 14 by raft.cc's count; not checked to that depth here (see the
 #   report of the run in docs/findings-notes.md if it is there).
 #
+# Result (after running the tool): AS EXPECTED.  Bound 7: explicit engine (no one-step)
+#   closed up to 6 and not closed with shape (a), event for event (S0 = R, S1 = S),
+#   3.4 s; SMT engine the same verdict and length, 30 s (shared machine).  Shape (b),
+#   replayed by the interpreter and given to the explicit confirmation (no round-grouped
+#   trace of at most 7 events has its projections): confirmed, also 7 events.
+#   PREVOTE = 0: raft.cc's verdict, 5 events.
+#
 # Machine-readable summary of the expectation above (read by tests/test_corpus.py):
 # expect: closed at bound 6 slow
 # expect: not-closed at bound 7 length 7 slow
