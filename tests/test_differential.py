@@ -1,4 +1,4 @@
-"""The SMT engine and the explicit engine must agree (DESIGN.md §6).
+"""The SMT engine and the explicit engine must agree (docs/semantics.md §8).
 
 On generated protocols (tests/genmodels.py) and on the examples: the same verdict class
 (closed / not closed) and the same shortest counterexample length.  A disagreement is the

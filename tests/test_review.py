@@ -1,4 +1,4 @@
-"""Review tests: the engines against a brute-force reading of DESIGN.md §2.
+"""Review tests: the engines against a brute-force reading of docs/semantics.md §5.
 
 Everything here is deliberately naive and independent of the engines' search code:
 
@@ -76,7 +76,7 @@ def _box(values: list[tuple]) -> list[tuple]:
 
 
 def brute_grouped(interp: Interpreter, trace) -> bool:
-    """DESIGN.md §2 literally: some kappa with round(pre) <= kappa <= round(post),
+    """docs/semantics.md §5 literally: some kappa with round(pre) <= kappa <= round(post),
     non-decreasing, and kappa = tag(m) on receives."""
     if not trace:
         return True

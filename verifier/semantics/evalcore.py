@@ -8,7 +8,7 @@ follows the normative semantics in the docstring of :mod:`dsl.ir` exactly:
 * reads are total: out-of-range sequence and map reads give the element type's default;
 * range checks happen only when a value is *stored* (variable, record field, map entry,
   sequence element, message field, send destination); a failed check raises
-  :class:`Violation`, which disables the event.
+  :class:`OutOfRange`, which disables the event.
 
 A compiled expression is a function ``f(loc, env)``: ``loc`` is the executing process's
 local state (a tuple, or a list while an edge body runs), ``env`` a dict from names to
@@ -74,8 +74,10 @@ ExprFn = Callable[[object, dict], object]
 StmtFn = Callable[[list, dict, list], None]
 
 
-class Violation(Exception):
-    """A range violation: the event is not enabled."""
+class OutOfRange(Exception):
+    """A store outside its type (or another range error): the event is not enabled.
+    Not to be confused with :class:`verifier.core.result.Violation`, a broken local
+    condition."""
 
 
 _BINOPS: dict[BinOp, Callable[[object, object], object]] = {
@@ -364,14 +366,14 @@ class Compiler:
         self, path: tuple[FieldStep | IndexStep, ...], ty: Type
     ) -> Callable[[object, object, object, dict], object]:
         """``set(old, new, loc, env)``: the value ``old`` with the element at ``path``
-        replaced by ``new``; raises :class:`Violation` when ``new`` is out of range or the
+        replaced by ``new``; raises :class:`OutOfRange` when ``new`` is out of range or the
         path leaves the value (a map key outside its type, a sequence position >= len)."""
         if not path:
             chk = checker(ty)
 
             def leaf(old: object, new: object, loc: object, env: dict) -> object:
                 if not chk(new):
-                    raise Violation
+                    raise OutOfRange
                 return new
 
             return leaf
@@ -395,7 +397,7 @@ class Compiler:
             def set_map(old: object, new: object, loc: object, env: dict) -> object:
                 p = pos(ix(loc, env))
                 if p is None:
-                    raise Violation
+                    raise OutOfRange
                 t: tuple = old  # type: ignore[assignment]
                 return t[:p] + (inner(t[p], new, loc, env),) + t[p + 1 :]
 
@@ -407,7 +409,7 @@ class Compiler:
                 p = ix(loc, env)
                 t: tuple = old  # type: ignore[assignment]
                 if not 0 <= p < len(t):  # type: ignore[operator]
-                    raise Violation
+                    raise OutOfRange
                 return t[:p] + (inner(t[p], new, loc, env),) + t[p + 1 :]  # type: ignore[index,operator]
 
             return set_seq
@@ -424,7 +426,7 @@ class Compiler:
             vals = tuple(f(loc, env) for f in fs)
             for c, v in zip(chks, vals):
                 if not c(v):
-                    raise Violation
+                    raise OutOfRange
             return vals
 
         return eval_args
@@ -437,7 +439,7 @@ class Compiler:
             vals = args(loc, env)
             d = dest(loc, env)
             if not 0 <= d < len(targets):  # type: ignore[operator]
-                raise Violation
+                raise OutOfRange
             out.append((msg, vals, targets[d]))  # type: ignore[index]
 
         return send

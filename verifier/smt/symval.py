@@ -309,7 +309,7 @@ class Ops:
 
     def wellformed(self, v: SVal, ty: Type) -> FNode:
         """``v`` (canonical for ``ty``) holds a value of ``ty``."""
-        val, bad = self.coerce(v, ty)
+        _, bad = self.coerce(v, ty)
         return self.not_(bad)
 
     def ite(self, c: FNode, a: SVal, b: SVal) -> SVal:
@@ -491,7 +491,7 @@ class Ops:
         if isinstance(v, MapVal):
             return tuple(self.decode(x, get) for x in v.vals)
         if isinstance(v, SeqVal):
-            n = int(get(v.length))  # type: ignore[call-overload]
+            n = int(get(v.length))
             return tuple(self.decode(v.elems[i], get) for i in range(n))
         raise TypeError(v)
 
@@ -509,9 +509,10 @@ def scalar_bounds(ty: Type) -> tuple[int, int]:
     raise TypeError(f"{ty} is not scalar")
 
 
-def model_getter(model) -> Callable[[FNode], object]:
-    """A function from terms to Python constants for a pysmt model or solver."""
-    cache: dict[FNode, object] = {}
+def model_getter(model) -> Callable[[FNode], int]:
+    """A function from terms to Python constants (ints; bools, which are ints, for Boolean
+    terms) for a pysmt model or solver."""
+    cache: dict[FNode, int] = {}
     value = model.get_value
     if isinstance(model, EagerModel):  # pysmt's EagerModel substitutes in the global env
         env = model.environment
@@ -522,7 +523,7 @@ def model_getter(model) -> Callable[[FNode], object]:
                 env.substituter.substitute(node, model.completed_assignment)
             )
 
-    def get(node: FNode) -> object:
+    def get(node: FNode) -> int:
         if node.is_bool_constant():
             return node.is_true()
         if node.is_int_constant():
