@@ -44,7 +44,7 @@
 #     not stale, so a trace of at most 4 events still meets the local conditions once its
 #     stale receipts (whose answers are not received) are dropped.
 #   So: which option changes the term verdict?  None.
-# Round = commitIndex (the open question of DESIGN.md §1; checked with synthesized
+# Round = commitIndex (the open question of docs/semantics.md §1; checked with synthesized
 #   rounds, ghost tags, not by the `# expect:` lines below):
 #   - defaults: as raft.cc: not closed, 11 events (the first commit needs 9 events, no
 #     message crosses commitIndex rounds before event 11).
