@@ -65,6 +65,20 @@
 #     could only give a stale AppendEntries a second chance to be received, which the
 #     default already allows with a second append_entries.
 #
+# Result (after running the tool): AS EXPECTED.
+#   Round = currentTerm: SMT engine, bound 6: not closed with 5 events for the defaults
+#   and for each option alone (5.7 s, RESTART 7.7 s, DUP 7.9 s, TLA_COMMIT 6.0 s on the
+#   shared machine); closed up to 4 for the defaults and RESTART = 1; the explicit engine
+#   agrees (tests/test_corpus.py).
+#   Round = commitIndex (explicit engine, synthesized round, `verifier.synth`'s ghost
+#   tags): RESTART = 1, bound 10: not closed, the 10-event trace predicted above (the
+#   leader commits at event 9, restarts at 10), 700 s; TLA_COMMIT = 1, bound 11: not
+#   closed, raft.cc's 11-event trace (a RequestVote of commit-index round 0 makes the
+#   committed leader step down), 862 s; DUP = 1, bound 11: the search hit its 1200 s limit
+#   before finishing any bound (unknown), but raft.cc's 11-event trace, replayed in this
+#   model with DUP = 1, is confirmed by the explicit engine (no round-grouped trace of at
+#   most 11 events has its projections): not closed, shortest length not computed.
+#
 # Machine-readable summary of the expectation above (read by tests/test_corpus.py):
 # expect: closed at bound 4 slow
 # expect: not-closed at bound 6 length 5 slow

@@ -84,8 +84,9 @@
 #   non-closure ((b): acting on a future round without joining it, which is what the
 #   pre-vote is for: asking without disrupting).
 # Round = commitIndex: the first commit needs 12 events (the pre-vote phase adds three to
-#   raft.cc's 9), so B >= 14 by raft.cc's count; not checked to that depth here (see the
-#   report of the run in docs/findings-notes.md if it is there).
+#   raft.cc's 9), so B >= 14 by raft.cc's count; raft.cc's counterexample (a RequestVote
+#   from a server of commit-index round 0 makes the committed leader step down) needs a
+#   pre-vote phase before that RequestVote: expected not closed, with at most 17 events.
 #
 # Result (after running the tool): AS EXPECTED.  Bound 7: explicit engine (no one-step)
 #   closed up to 6 and not closed with shape (a), event for event (S0 = R, S1 = S),
@@ -93,6 +94,13 @@
 #   replayed by the interpreter and given to the explicit confirmation (no round-grouped
 #   trace of at most 7 events has its projections): confirmed, also 7 events.
 #   PREVOTE = 0: raft.cc's verdict, 5 events.
+#   Round = commitIndex: B = 14 (12 events to the first commit, one more to put a
+#   message of another round in flight to a server).  The 17-event trace reasoned above
+#   (election with pre-vote, replication, commit at event 12, then Server[1] pre-votes
+#   with Server[2], starts term 2, and its RequestVote, tag 0, makes the leader Server[0],
+#   round 1, step down and vote), replayed and confirmed by the explicit engine (no
+#   round-grouped trace of at most 17 events has its projections, 0.3 s): not closed;
+#   the exhaustive search to bound 17 was not attempted (bound 11 takes minutes).
 #
 # Machine-readable summary of the expectation above (read by tests/test_corpus.py):
 # expect: closed at bound 6 slow
