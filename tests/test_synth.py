@@ -10,10 +10,12 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import validate_output
 
 from dsl.loader import load_model
 from verifier import cli
 from verifier.core.result import Engine
+from verifier.output.jsonout import envelope
 from verifier.output.survey_report import survey_json, survey_markdown
 from verifier.output.synth_report import format_report, report_json
 from verifier.semantics.interp import Interpreter
@@ -71,7 +73,7 @@ def test_raft_table_covers_the_attributes_and_their_pairs(raft3):
         assert row(raft3, t).same_as is ct and row(raft3, t).status is ct.status
     text = format_report(raft3)
     assert "currentTerm" in text and "trivial" in text
-    js = report_json(raft3)
+    js = validate_output(envelope("synth", report_json(raft3)))
     assert json.loads(json.dumps(js))["rows"][0]["monotone"]
 
 
@@ -203,7 +205,7 @@ def test_survey_markdown_and_json(tmp_path):
     md = survey_markdown(s)
     assert "commit_not_enough.cc" in md and "epoch_no_commit.cc" in md
     assert "no such attribute" in md and "z3" in md
-    js = survey_json(s)
+    js = validate_output(envelope("survey", survey_json(s)))
     by = {Path(p["file"]).name: p for p in js["protocols"]}
     assert by["epoch_no_commit.cc"]["monotone_not_closed"] is None
     assert by["commit_not_enough.cc"]["monotone_not_closed"]["length"] == 2
@@ -217,10 +219,24 @@ def test_cli_synth_and_survey(tmp_path, capsys):
     assert any(r["attribute"] == "commit" and r["status"] == "not closed" for r in out["rows"])
     md, js = tmp_path / "s.md", tmp_path / "s.json"
     assert (
-        cli.main(["survey", f, "--bound", "3", "-q", "--markdown", str(md), "--json", str(js)]) == 0
+        cli.main(
+            [
+                "survey",
+                f,
+                "--bound",
+                "3",
+                "-q",
+                "--markdown",
+                str(md),
+                "--json",
+                "--output",
+                str(js),
+            ]
+        )
+        == 0
     )
     assert "commit_not_enough.cc" in md.read_text()
-    assert json.loads(js.read_text())["bound"] == 3
+    assert validate_output(json.loads(js.read_text()))["bound"] == 3
     assert cli.main(["synth", f, "--bound", "0"]) == 2
 
 

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dsl.ir import Model
 from verifier.core.budget import Budget
 from verifier.core.result import CheckOptions, CheckResult, Engine, Stats, Verdict
-from verifier.core.runtime import GState, Step, Trace
+from verifier.core.runtime import GState, Round, Step, Trace
 from verifier.semantics.conditions import (
     Projections,
     extend_projections,
@@ -38,6 +38,9 @@ from verifier.semantics.conditions import (
 )
 from verifier.semantics.interp import Interpreter
 
+# A node of the grouped search: global state, least kappa of the next event, projections.
+GroupedNode = tuple[GState, Round | None, Projections]
+
 
 def grouped_nodes(
     interp: Interpreter, kprime: int, keep: Callable[[Projections, int], bool] | None = None
@@ -47,11 +50,11 @@ def grouped_nodes(
     (the initial node is not yielded).  ``keep(projections, events)`` prunes a node and
     everything below it."""
     pidx = proc_index(interp)
-    start = (interp.initial(), None, initial_projections(interp))
+    start: GroupedNode = (interp.initial(), None, initial_projections(interp))
     seen = {start}
     frontier = [start]
     for used in range(1, kprime + 1):
-        nxt = []
+        nxt: list[GroupedNode] = []
         for state, kappa, projs in frontier:
             for step, post in interp.successors(state):
                 k = next_kappa(interp, kappa, step)
@@ -131,8 +134,11 @@ def explicit_check(
     root = (interp.initial(), initial_projections(interp))
     parents: dict = {root: None}
     frontier = [root]
+    tick = getattr(progress, "tick", None)  # live progress during a bound, if shown
     for depth in range(1, opts.bound + 1):
-        nxt = []
+        nxt: list = []
+        if tick:
+            tick(depth=depth, nodes=budget.nodes)
         for node in frontier:
             state, projs = node
             for step, post in interp.successors(state):
@@ -146,7 +152,18 @@ def explicit_check(
                         reason=budget.reason + f" (trace search at depth {depth})",
                     )
                 parents[child] = (node, step)
+                if tick and not budget.nodes % 512:
+                    tick(nodes=budget.nodes)
                 if child[1] not in grouped:
+                    # The last bound, stopped at its counterexample (docs/output.md).
+                    stats.per_bound.append(
+                        {
+                            "bound": depth,
+                            "nodes": len(nxt) + 1,
+                            "seconds": round(time.monotonic() - start, 3),
+                            "complete": False,
+                        }
+                    )
                     trace = interp.replay(_rebuild(parents, child))
                     return done(
                         Verdict.NOT_CLOSED,

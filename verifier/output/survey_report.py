@@ -47,7 +47,8 @@ def survey_markdown(s: Survey) -> str:
     head = [
         f"Survey: bound {o.bound}, witness bound {o.kprime}, closure engine {o.engine.value} "
         f"({o.solver}), attribute facts {o.attr_engine.value}, at most {o.max_combos} "
-        f"role combinations per arity, {o.jobs} job(s); ccverify {v.get('ccverify')}, "
+        f"role combinations per arity, {s.runner or f'{o.jobs} job(s)'}; "
+        f"ccverify {v.get('ccverify')}, "
         f"z3 {v.get('z3')}, pysmt {v.get('pysmt')}, Python {v.get('python')}; "
         f"wall time {s.seconds:.0f} s.",
         "",
@@ -56,7 +57,7 @@ def survey_markdown(s: Survey) -> str:
 
 
 def survey_json(s: Survey) -> dict:
-    out = []
+    out: list[dict[str, object]] = []
     for e in s.entries:
         if e.report is None:
             out.append({"file": e.file, "error": e.error})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from verifier.core.result import describe_verdict
 from verifier.core.runtime import Trace
-from verifier.output.render import trace_json
+from verifier.output.render import trace_json, violations_json
 from verifier.semantics.conditions import fmt_round
 from verifier.semantics.interp import Interpreter
 from verifier.synth.attrs import Mono
@@ -167,10 +167,7 @@ def row_json(rep: SynthReport, r: SynthRow) -> dict:
             out["counterexample"] = {
                 "length": len(res.trace),
                 "trace": trace_json(interp, res.trace),
-                "violations": [
-                    {"step": v.step + 1, "condition": v.condition, "text": v.text}
-                    for v in res.violations
-                ],
+                "violations": violations_json(interp, res.trace, res.violations),
             }
     if r.confirmation is not None:
         out["confirmation"] = {
@@ -186,10 +183,14 @@ def row_json(rep: SynthReport, r: SynthRow) -> dict:
 
 
 def report_json(rep: SynthReport) -> dict:
+    """A synthesis report as JSON (the body of ``synth --json``; see docs/output.md)."""
     o = rep.options
+    interp = Interpreter(rep.model)
     return {
         "model": rep.model.name,
         "file": rep.model.file,
+        "constants": {n: v for n, v in rep.model.constants},
+        "processes": [str(p) for p in interp.procs],
         "bound": o.bound,
         "witness_bound": o.kprime,
         "engine": o.engine.value,

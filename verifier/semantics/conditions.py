@@ -86,8 +86,9 @@ def step_violations(interp: Interpreter, i: int, step: Step) -> list[Violation]:
                     f"{fmt_round(declared)} while in round {fmt_round(m.tag)}",
                 )
             )
-    m = step.consumed
-    if m is not None:
+    got = step.consumed
+    if got is not None:
+        m = got
         if m.tag < pre:
             out.append(
                 Violation(

@@ -165,8 +165,7 @@ class EncoderBase:
         """The effective round of ``p`` in ``state`` (Int terms, booleans as 0/1)."""
         ctx = Ctx(dict(state), p.idx, types=self.var_types(p))
         return tuple(
-            self.define(self.ops.to_int(self.sx.expr(e, ctx)))  # type: ignore[misc]
-            for e in self.rounds[p.role]
+            self.define(self.ops.to_int(self.sx.expr(e, ctx))) for e in self.rounds[p.role]
         )
 
     def attribute_terms(
@@ -183,15 +182,12 @@ class EncoderBase:
         self.def_guard = None
         try:
             ctx = Ctx(dict(state), p.idx, types=self.var_types(p))
-            terms = tuple(
-                self.define(self.ops.to_int(self.sx.expr(e, ctx)))  # type: ignore[misc]
-                for e in exprs
-            )
+            terms = tuple(self.define(self.ops.to_int(self.sx.expr(e, ctx))) for e in exprs)
         finally:
             self.def_guard = guard
         extra = self.defs[start:]
         del self.defs[start:]
-        return terms, extra  # type: ignore[return-value]
+        return terms, extra
 
     def observe_vals(self, p: Proc, state: dict[str, SVal]) -> tuple[tuple[SVal, ...], tuple]:
         """The observed values of ``p`` in ``state`` and their types (NOTE: the whole local
@@ -210,7 +206,7 @@ class EncoderBase:
         if decl.round is None:
             return None
         ctx = Ctx({}, 0, fields={f: v for (f, _), v in zip(decl.fields, fields)})
-        return tuple(self.ops.to_int(self.sx.expr(e, ctx)) for e in decl.round)  # type: ignore[arg-type]
+        return tuple(self.ops.to_int(self.sx.expr(e, ctx)) for e in decl.round)
 
     def local_index(self, g: FNode) -> FNode:
         """The index within its role of the process with global index ``g``."""

@@ -558,7 +558,7 @@ class TraceEncoding(EncoderBase):
                             self.procs[int(get(pos.dst))],
                             rpost,
                         )
-                    )  # type: ignore[call-overload]
+                    )
             for m in sent:
                 net[m] += 1
             pre = self.decode_local(p, self.states[i][pi], get)

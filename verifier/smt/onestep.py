@@ -111,12 +111,12 @@ class OneStepEncoding(EncoderBase):
         if e.kind is ir.EdgeKind.RECEIVE:
             assert e.msg is not None
             decl = self.model.message(e.msg)
-            fields = []
+            made = []
             for fname, fty in decl.fields:
                 v, wf = self.fresh(fty, "msg", str(p), e.name, fname)
                 self.cons += [ops.implies(fire, c) for c in wf]
-                fields.append(v)
-            fields = tuple(fields)
+                made.append(v)
+            fields = tuple(made)
             sender_role = e.sender_role or p.role
             role = self.model.role(sender_role)
             src = self.int_sym("msg", str(p), e.name, "src")

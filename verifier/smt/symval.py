@@ -44,6 +44,7 @@ from dsl.ir import (
     domain,
     is_scalar,
 )
+from verifier.core.runtime import Value
 
 
 @dataclass(frozen=True)
@@ -242,21 +243,21 @@ class Ops:
         return self.mgr.Ite(c, a, b)
 
     # ------------------------------------------------------------------ values
-    def const(self, v: object, ty: Type) -> SVal:
+    def const(self, v: Value, ty: Type) -> SVal:
         """The constant symbolic value of Python value ``v`` (dsl.ir representation)."""
         if isinstance(ty, BoolType):
             return self.bool_(bool(v))
         if isinstance(ty, (IntType, EnumType, ProcType)):
-            return self.int_(int(v))  # type: ignore[call-overload]
+            return self.int_(int(v))
         if isinstance(ty, RecordType):
-            return RecVal(ty, tuple(self.const(x, t) for x, (_, t) in zip(v, ty.fields)))  # type: ignore[call-overload]
+            return RecVal(ty, tuple(self.const(x, t) for x, (_, t) in zip(v, ty.fields)))
         if isinstance(ty, SetType):
-            keys = _sorted_keys(list(domain(ty.elem)) + list(v))  # type: ignore[call-overload]
-            return SetVal(ty.elem, tuple((k, self.bool_(k in v)) for k in keys))  # type: ignore[operator]
+            keys = _sorted_keys(list(domain(ty.elem)) + list(v))
+            return SetVal(ty.elem, tuple((k, self.bool_(k in v)) for k in keys))
         if isinstance(ty, MapType):
-            return MapVal(ty, tuple(self.const(x, ty.value) for x in v))  # type: ignore[union-attr]
+            return MapVal(ty, tuple(self.const(x, ty.value) for x in v))
         if isinstance(ty, SeqType):
-            items = list(v)  # type: ignore[call-overload]
+            items = list(v)
             elems = [self.const(x, ty.elem) for x in items]
             elems += [self.default(ty.elem)] * (ty.max_len - len(items))
             return SeqVal(ty.elem, self.int_(len(items)), tuple(elems))
@@ -479,7 +480,7 @@ class Ops:
         raise TypeError(ty)
 
     # ------------------------------------------------------------------ decoding
-    def decode(self, v: SVal, get: Callable[[FNode], object]) -> object:
+    def decode(self, v: SVal, get: Callable[[FNode], int]) -> Value:
         """The Python value (dsl.ir representation) of ``v`` under a model; ``get`` maps
         a term to its Python constant."""
         if isinstance(v, FNode):

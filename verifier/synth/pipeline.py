@@ -51,7 +51,7 @@ import itertools
 import multiprocessing
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -426,6 +426,13 @@ def _priority(row: SynthRow, rank: tuple, opts: SynthOptions) -> tuple:
     return (not c.declared, not c.about(opts.focus), not listed, rank)
 
 
+def _only_part(row: SynthRow) -> Attribute:
+    """The attribute of a one-role row (rows to check always have one)."""
+    part = row.candidate.parts[0]
+    assert part is not None
+    return part
+
+
 def _link_same(todo: list[SynthRow], facts: dict[Attribute, AttrFacts]) -> list[SynthRow]:
     """NOTE(same-within-bound): in a one-role model, a component that never changes within
     the bound is, on every trace of at most K events, the same constant (its initial value,
@@ -435,10 +442,10 @@ def _link_same(todo: list[SynthRow], facts: dict[Attribute, AttrFacts]) -> list[
     without it.  Such a row is linked to that candidate's row instead of checked; the rows
     still to check are returned."""
     still = {e for a, f in facts.items() if a.arity == 1 and not f.changes for e in a.exprs}
-    by_exprs = {r.candidate.parts[0].exprs: r for r in todo}
+    by_exprs = {_only_part(r).exprs: r for r in todo}
     out = []
     for r in todo:
-        exprs = r.candidate.parts[0].exprs
+        exprs = _only_part(r).exprs
         kept = tuple(e for e in exprs if e not in still)
         target = by_exprs.get(kept)
         if kept != exprs and target is not None:
@@ -468,6 +475,7 @@ def plan(
         else:
             status = Status.TRIVIAL if (gran or 1) < 2 else Status.SKIPPED
         rows.append(SynthRow(c, mono, how, drop, drop_attr, gran, status))
+    ranks: dict[int, tuple[int, int | str]]
     if len(model.roles) == 1:
         ranks = {id(r): (-(r.granularity or 0), r.candidate.text) for r in rows}
     else:
@@ -513,10 +521,7 @@ def complete(p: SynthPlan, results, progress: Callable[[str], None] | None = Non
             row.status = Status.UNKNOWN
             row.note = f"the engines disagree: {conf.text}"
         if progress:
-            progress(
-                f"{p.model.name}: [{i + 1}/{len(p.todo)}] {row.candidate.text}: "
-                f"{res.verdict.value} ({res.stats.seconds:.1f} s)"
-            )
+            progress(row_line(p, i, res))
     for row in p.rows:
         t = row.same_as
         if t is not None:
@@ -548,6 +553,31 @@ def complete(p: SynthPlan, results, progress: Callable[[str], None] | None = Non
     )
 
 
+def row_line(p: SynthPlan, i: int, res: CheckResult, done: int | None = None) -> str:
+    """The progress line of closure check ``i`` of ``p`` (``done``: how many finished)."""
+    n = done if done is not None else i + 1
+    return (
+        f"{p.model.name}: [{n}/{len(p.todo)}] {p.todo[i].candidate.text}: "
+        f"{res.verdict.value} ({res.stats.seconds:.1f} s)"
+    )
+
+
+def gather(batches: list[tuple[SynthPlan, list]], progress: Callable[[str], None] | None):
+    """Wait for the futures of every ``(plan, futures)`` batch, reporting each result as it
+    completes (not in submission order); returns each batch's results in task order.
+    Works with any :mod:`concurrent.futures` executor's futures (a process pool, Dask's
+    ``Client.get_executor()``)."""
+    where = {f: (b, i) for b, (_, fs) in enumerate(batches) for i, f in enumerate(fs)}
+    finished = [0] * len(batches)
+    for f in as_completed(where):
+        b, i = where[f]
+        finished[b] += 1
+        if progress:
+            res, _ = f.result()
+            progress(row_line(batches[b][0], i, res, finished[b]))
+    return [[f.result() for f in fs] for _, fs in batches]
+
+
 def make_executor(jobs: int) -> ProcessPoolExecutor:
     """A pool of ``jobs`` worker processes (spawned: each imports ccverify afresh and
     makes its own pysmt environments)."""
@@ -567,7 +597,10 @@ def synthesize(
     if executor is None and opts.jobs > 1 and len(p.tasks) > 1:
         executor = own = make_executor(opts.jobs)
     try:
-        return complete(p, run_tasks(p.tasks, executor), progress)
+        if executor is None:
+            return complete(p, run_tasks(p.tasks, None), progress)
+        futures = [executor.submit(t) for t in p.tasks]
+        return complete(p, gather([(p, futures)], progress)[0], None)
     finally:
         if own is not None:
             own.shutdown(cancel_futures=True)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
 from dsl.errors import CCError
@@ -34,6 +35,7 @@ from verifier.synth.pipeline import (
     SynthReport,
     SynthRow,
     complete,
+    gather,
     make_executor,
     plan,
     run_tasks,
@@ -54,6 +56,7 @@ class Survey:
     attribute: str | None
     seconds: float = 0.0
     versions: dict[str, str] = field(default_factory=dict)
+    runner: str = ""  # where the checks ran, when not in --jobs processes
 
 
 def run_survey(
@@ -61,28 +64,42 @@ def run_survey(
     opts: SynthOptions,
     attribute: str | None = None,
     progress: Callable[[str], None] | None = None,
+    *,
+    overrides: dict[str, int] | None = None,
+    executor: Executor | None = None,
+    runner: str = "",
 ) -> Survey:
+    """Synthesis over ``files`` (constants ``overrides`` applied to every model).  Closure
+    checks run in ``executor`` (any :mod:`concurrent.futures` executor, e.g. Dask's
+    ``Client.get_executor()``), else in a pool of ``opts.jobs`` processes, else inline;
+    each result is reported to ``progress`` as it completes."""
     start = time.monotonic()
     entries = [SurveyEntry(f) for f in files]
     plans: list[SynthPlan | None] = []
     for e in entries:
         try:
-            plans.append(plan(load_model(e.file), opts, progress))
+            plans.append(plan(load_model(e.file, overrides), opts, progress))
         except CCError as err:
             e.error = str(err).splitlines()[0]
             plans.append(None)
-    executor = make_executor(opts.jobs) if opts.jobs > 1 else None
+    own = None
+    if executor is None and opts.jobs > 1:
+        executor = own = make_executor(opts.jobs)
     try:
-        # Every model's checks are submitted before the first result is awaited, so the
-        # workers stay busy across protocol boundaries.
-        pending = [None if p is None else run_tasks(p.tasks, executor) for p in plans]
-        for e, p, results in zip(entries, plans, pending):
-            if p is not None and results is not None:
-                e.report = complete(p, results, progress)
+        if executor is None:  # inline: each protocol's checks, reported as they finish
+            for e, p in zip(entries, plans):
+                if p is not None:
+                    e.report = complete(p, run_tasks(p.tasks, None), progress)
+        else:  # every protocol's checks at once, so the workers stay busy
+            batches = [(p, [executor.submit(t) for t in p.tasks]) for p in plans if p is not None]
+            results = iter(gather(batches, progress))
+            for e, p in zip(entries, plans):
+                if p is not None:
+                    e.report = complete(p, next(results), None)
     finally:
-        if executor is not None:
-            executor.shutdown(cancel_futures=True)
-    return Survey(entries, opts, attribute, time.monotonic() - start, tool_versions())
+        if own is not None:
+            own.shutdown(cancel_futures=True)
+    return Survey(entries, opts, attribute, time.monotonic() - start, tool_versions(), runner)
 
 
 # ------------------------------------------------------------------ the answers
