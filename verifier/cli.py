@@ -10,6 +10,7 @@ import argparse
 import json
 import random
 import sys
+import time
 import traceback
 from typing import TYPE_CHECKING, NoReturn
 
@@ -198,7 +199,22 @@ def _synth_parsers(sub) -> None:
     """`synth` and `survey` (round-attribute synthesis, docs/findings.md)."""
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--bound", "-k", type=int, default=6, help="events per trace")
+        p.add_argument(
+            "--bound",
+            "-k",
+            type=int,
+            default=6,
+            help="events per trace of the attribute facts, and the least bound of every "
+            "closure check (default 6)",
+        )
+        p.add_argument(
+            "--max-bound",
+            type=int,
+            default=None,
+            help="the deepest bound a candidate is checked at: each is checked at "
+            "max(--bound, min(B + 2, --max-bound)), B its first crossing bound; a "
+            "candidate whose B is beyond it is 'not reached' (default 12, or --bound)",
+        )
         p.add_argument("--witness-bound", type=int, default=None)
         p.add_argument(
             "--jobs", "-j", type=int, default=1, help="closure checks run in this many processes"
@@ -242,7 +258,7 @@ def _synth_parsers(sub) -> None:
             type=int,
             default=None,
             help="closure checks per model, by priority (declared round, the "
-            "--attribute, listed candidates, granularity)",
+            "--attribute, listed candidates, granularity); default: every candidate",
         )
         p.add_argument(
             "--attribute",
@@ -275,7 +291,6 @@ def _synth_parsers(sub) -> None:
         "constant is reported as an error)",
     )
     common(v)
-    v.set_defaults(max_checks=6)
     v.add_argument("--json", action="store_true", help="print one JSON object, not Markdown")
     v.add_argument(
         "--output",
@@ -453,7 +468,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     progress = _progress_for(args, args.json or args.format == "sarif")
     from verifier.engines.dispatch import run_check
 
+    started = time.monotonic()
     result = run_check(model, opts, progress)
+    from verifier.engines.vacuity import attach_crossing
+
+    # B gets what is left of --timeout (at least a second: an exhausted search is a lower
+    # bound, never an error).
+    left = None if args.timeout is None else max(1.0, args.timeout - (time.monotonic() - started))
+    attach_crossing(model, opts, result, timeout=left, interp=result.interp, progress=progress)
     if progress is not None:
         progress.close()  # the live line goes before the report is printed
     _report(args, result)
@@ -647,6 +669,7 @@ def _synth_options(args):
         max_combos=args.max_combos,
         max_checks=args.max_checks,
         focus=args.attribute,
+        max_bound=args.max_bound,
     )
 
 
