@@ -14,6 +14,7 @@ import time
 import traceback
 
 from dsl.errors import CCError, ModelError, UsageError
+from verifier.core.budget import BudgetExhausted
 
 COMMANDS = ("check", "explain", "parse", "simulate", "synth", "survey")
 
@@ -39,6 +40,18 @@ def _model_args(p: argparse.ArgumentParser) -> None:
         metavar="NAME=VALUE",
         default=[],
         help="override a constant of the model (repeatable)",
+    )
+    _memory_arg(p)
+
+
+def _memory_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--memory",
+        type=int,
+        default=None,
+        metavar="MIB",
+        help="stop with verdict unknown past this much memory (MiB; default 8192 or 3/4 "
+        "of the machine's memory, whichever is less; 0: no limit)",
     )
 
 
@@ -76,8 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
         c.add_argument(
             "--solver",
             choices=["z3", "cvc5"],
-            default="z3",
-            help="SMT solver (default z3; cvc5 needs pip install ccverify[cvc5])",
+            default=None,
+            help="SMT solver of the smt engine (default z3; cvc5 needs pip install ccverify[cvc5])",
         )
         c.add_argument(
             "--timeout",
@@ -97,6 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
             "--no-one-step", action="store_true", help="skip the unbounded one-step proof"
         )
         c.add_argument("--json", action="store_true", help="print one JSON object")
+        c.add_argument(
+            "--coverage",
+            action="store_true",
+            help="print how often each edge fired within the bound (always in --json)",
+        )
         c.add_argument("--full", action="store_true", help="show all variables in traces")
         c.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
         c.add_argument(
@@ -206,13 +224,31 @@ def _synth_parsers(sub) -> None:
     v.set_defaults(max_checks=6)
     v.add_argument("--markdown", metavar="FILE", default=None)
     v.add_argument("--json", metavar="FILE", default=None)
+    _memory_arg(v)
 
 
 def _normalize(argv: list[str]) -> list[str]:
-    """`ccverify FILE ...` and `ccverify --bound 6 FILE` mean `ccverify check ...`."""
+    """`ccverify FILE ...` and `ccverify --bound 6 FILE` mean `ccverify check ...`; a
+    first word that is neither a command nor a model file is an unknown command."""
     if not argv or argv[0] in COMMANDS or argv[0] in ("-h", "--help", "--version"):
         return argv
+    _unknown_command(argv[0])
     return ["check", *argv]
+
+
+def _unknown_command(word: str) -> None:
+    """Raise UsageError when ``word`` cannot be a model file given without ``check``."""
+    import difflib
+    import os
+
+    if word.startswith("-") or os.path.exists(word) or word.endswith(".cc") or os.sep in word:
+        return
+    close = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    raise UsageError(
+        f"unknown command '{word}'{hint} (commands: {', '.join(COMMANDS)}; "
+        f"or give a model file: ccverify FILE.cc)"
+    )
 
 
 def _version() -> str:
@@ -225,13 +261,23 @@ def _version() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = _normalize(list(sys.argv[1:] if argv is None else argv))
+    """The ``ccverify`` command (NOTE(run-control): signals, time and memory limits)."""
+    from verifier.core import control
+
+    if argv is None:  # the real command, not a test calling main() in its own process
+        control.install()
+    try:
+        argv = _normalize(list(sys.argv[1:] if argv is None else argv))
+    except UsageError as err:
+        print(f"ccverify: error: {err}", file=sys.stderr)
+        return 2
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 2
     try:
+        _limits(args)
         return {
             "check": cmd_check,
             "explain": cmd_check,
@@ -251,15 +297,55 @@ def main(argv: list[str] | None = None) -> int:
     except CCError as err:
         print(f"ccverify: internal error: {err}", file=sys.stderr)
         return err.exit_code
-    except KeyboardInterrupt:
-        print("ccverify: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as err:
+        code = control.exit_code_of(err)
+        message = f"ccverify: interrupted ({control.signal_name(code)})"
+        if control.installed():
+            control.die(message, code)
+        print(message, file=sys.stderr)
+        return code
+    except BudgetExhausted as err:  # the backstop of NOTE(run-control)
+        return _stopped(args, f"verdict unknown: {err.reason}")
+    except MemoryError:
+        limit = getattr(args, "memory_mib", 0)
+        return _stopped(
+            args,
+            f"verdict unknown: memory limit of {limit} MiB reached while "
+            f"{control.current_phase()} (raise it with --memory)",
+        )
     except BrokenPipeError:
         return 0
     except Exception:  # a bug: say so, with the traceback, and exit 6
         print("ccverify: internal error (a bug in ccverify); please report it:", file=sys.stderr)
         traceback.print_exc()
         return 6
+
+
+def _limits(args: argparse.Namespace) -> None:
+    """Validate --timeout and --memory, apply the memory limit, start the run's budget and
+    arm the time-limit backstop (check and explain: the limit covers the whole run)."""
+    from verifier.core import control
+    from verifier.core.budget import Budget, validate_timeout
+
+    args.memory_mib = control.validate_memory(getattr(args, "memory", None))
+    if control.installed():
+        control.limit_memory(args.memory_mib)
+    timeout = validate_timeout(getattr(args, "timeout", None))
+    args.budget = Budget(timeout, start=_T0)
+    if args.command in ("check", "explain"):
+        control.arm_deadline(args.budget.remaining())
+
+
+def _stopped(args: argparse.Namespace, message: str) -> int:
+    """A run that ran out of time or memory: verdict unknown, exit 5, where it stopped."""
+    from verifier.core import control
+
+    control.disarm()
+    if getattr(args, "json", None) is True:
+        doc = {"verdict": "unknown", "reason": message.removeprefix("verdict unknown: ")}
+        print(json.dumps({"model": getattr(args, "file", None), **doc}, indent=2))
+    print(f"ccverify: {message}", file=sys.stderr)
+    return 5
 
 
 def _read_quietly(path: str) -> str | None:
@@ -280,43 +366,73 @@ def _load(args):
 
 
 def cmd_check(args) -> int:
+    from verifier.core import control
     from verifier.core.result import CheckOptions, Engine
+    from verifier.output.files import check_output_path
 
     _check_limits(args)
-    if args.diagram and not args.diagram.lower().endswith((".svg", ".png")):
-        raise UsageError(f"--diagram {args.diagram}: the file must end in .svg or .png")
-    for flag, path in (("--diagram", args.diagram), ("--itf", args.itf)):
-        if path:
-            _check_writable(flag, path)
-    if args.smt2:
+    _inapplicable_check_options(args)
+    check_output_path("--diagram", args.diagram, protect=[args.file], suffixes=(".svg", ".png"))
+    check_output_path("--itf", args.itf, protect=[args.file])
+    if args.smt2 is not None:
         _prepare_dump_dir(args.smt2)
-    model = _load(args)
+    with control.phase("loading the model"):
+        model = _load(args)
+    left = args.budget.remaining()
+    if left is not None and left <= 0:
+        raise BudgetExhausted("time limit reached while loading the model")
     opts = CheckOptions(
         bound=args.bound,
         witness_bound=args.witness_bound,
         engine=Engine(args.engine),
-        solver=args.solver,
-        timeout=args.timeout,
+        solver=args.solver or "z3",
+        timeout=left,
         smt2_dir=args.smt2,
         one_step=not args.no_one_step,
     )
     progress = None if args.quiet or args.json else _progress
     from verifier.engines.dispatch import run_check
 
+    control.set_phase("checking")
     result = run_check(model, opts, progress)
+    control.disarm()
+    control.set_phase("reporting the verdict")
     from verifier.semantics.interp import Interpreter
 
-    _report(args, Interpreter(model, opts.rounds), result)
-    return result.verdict.exit_code
+    return _report(args, Interpreter(model, opts.rounds), result)
 
 
-def _report(args, interp, result) -> None:
-    """Print a check's result (``check``, ``explain``) and write the files asked for."""
+def _inapplicable_check_options(args) -> None:
+    """Options that do nothing with the chosen engine: an error when the user asked for
+    output that would never be written, else a warning (never silently ignored)."""
+    if args.engine == "explicit":
+        if args.smt2 is not None:
+            raise UsageError(
+                "--smt2 writes the SMT engine's queries; --engine explicit makes none "
+                "(drop --smt2, or use --engine smt)"
+            )
+        if args.solver is not None:
+            _warn(f"--solver {args.solver} has no effect with --engine explicit")
+    if args.json and args.full:
+        _warn("--full has no effect with --json (the JSON has every variable)")
+    if args.seed != 0 and not (args.diagram or args.itf or args.command == "explain"):
+        _warn("--seed only chooses the sample trace of explain, --diagram and --itf")
+
+
+def _warn(text: str) -> None:
+    print(f"ccverify: warning: {text}", file=sys.stderr)
+
+
+def _report(args, interp, result) -> int:
+    """Print a check's result (``check``, ``explain``) and write the files asked for; the
+    exit code is the verdict's, also when a file cannot be written (docs/output.md)."""
     from verifier.core.result import Verdict
     from verifier.output import explain as ex
+    from verifier.output.files import atomic_write, write_failure
     from verifier.output.render import result_json
     from verifier.output.terminal import emit, explain_view, make_console, result_view, verdict_text
 
+    code = result.verdict.exit_code
     console = make_console(sys.stdout, no_color=args.no_color)
     explaining = args.command == "explain"
     trace, sample = result.trace, False
@@ -335,9 +451,11 @@ def _report(args, interp, result) -> None:
                 violations=result.violations,
             )
         emit(console, parts)
+        _coverage_text(args, result)
+    sys.stdout.flush()
     if (args.diagram or args.itf) and trace is None:
         print(f"ccverify: no trace to export (verdict {result.verdict.value})", file=sys.stderr)
-        return
+        return code
     title = f"{interp.model.name}: {verdict_text(result)}"
     if args.diagram:
         from verifier.output.diagram import counterexample_panels, sample_panels, write_diagram
@@ -347,9 +465,12 @@ def _report(args, interp, result) -> None:
             if sample
             else counterexample_panels(interp, trace, result.violations)
         )
-        write_diagram(args.diagram, interp, panels, title)
-        if not args.quiet:
-            print(f"ccverify: diagram written to {args.diagram}", file=sys.stderr)
+        try:
+            write_diagram(args.diagram, interp, panels, title)
+            if not args.quiet:
+                print(f"ccverify: diagram written to {args.diagram}", file=sys.stderr)
+        except OSError as err:
+            print(write_failure("--diagram", args.diagram, err), file=sys.stderr)
     if args.itf:
         from verifier.output.itf import dump_itf, trace_itf
 
@@ -369,12 +490,25 @@ def _report(args, interp, result) -> None:
             },
         )
         try:
-            with open(args.itf, "w") as out:
-                out.write(dump_itf(doc))
+            atomic_write(args.itf, dump_itf(doc))
+            if not args.quiet:
+                print(f"ccverify: ITF trace written to {args.itf}", file=sys.stderr)
         except OSError as err:
-            raise UsageError(f"--itf: cannot write {args.itf}: {err.strerror}") from None
-        if not args.quiet:
-            print(f"ccverify: ITF trace written to {args.itf}", file=sys.stderr)
+            print(write_failure("--itf", args.itf, err), file=sys.stderr)
+    return code
+
+
+def _coverage_text(args, result) -> None:
+    """Edge coverage behind --coverage, and the warnings about dead edges (always)."""
+    cov = getattr(result, "coverage", None)
+    if cov is None:
+        return
+    from verifier.output.coverage import coverage_lines, coverage_warnings
+
+    if args.coverage:
+        print("\n".join(coverage_lines(cov)))
+    for line in coverage_warnings(cov):
+        print(f"warning: {line}")
 
 
 def _check_limits(args) -> None:
@@ -390,30 +524,23 @@ def _check_limits(args) -> None:
         raise UsageError("--timeout must be positive")
 
 
-def _check_writable(flag: str, path: str) -> None:
-    """Fail before a long check, not after it, when an output file cannot be written."""
-    import os
-
-    folder = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path):
-        raise UsageError(f"{flag} {path}: is a directory")
-    if not os.path.isdir(folder):
-        raise UsageError(f"{flag} {path}: no such directory {folder}")
-    if not os.access(folder, os.W_OK):
-        raise UsageError(f"{flag} {path}: cannot write in {folder}")
-
-
 def _prepare_dump_dir(path: str) -> None:
     """Create the --smt2 directory and remove the query files of an earlier run."""
     import glob
     import os
 
+    if path == "":
+        raise UsageError("--smt2: the directory name is empty")
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise UsageError(f"--smt2 {path}: not a directory")
     try:
         os.makedirs(path, exist_ok=True)
         for old in glob.glob(os.path.join(path, "query[0-9]*-*.smt2")):
             os.remove(old)
     except OSError as err:
         raise UsageError(f"--smt2 {path}: {err.strerror}") from None
+    if not os.access(path, os.W_OK):
+        raise UsageError(f"--smt2 {path}: cannot write there (permission denied)")
 
 
 _T0 = time.monotonic()
@@ -503,10 +630,15 @@ def _synth_options(args):
 
 def cmd_synth(args) -> int:
     from verifier.output.synth_report import format_report, report_json
+    from verifier.synth.attrs import unknown_attribute
     from verifier.synth.pipeline import synthesize
 
     opts = _synth_options(args)
     model = _load(args)
+    if args.attribute is not None:
+        problem = unknown_attribute(model, args.attribute)
+        if problem:
+            raise UsageError(f"--attribute {args.attribute}: {problem}")
     progress = None if args.quiet or args.json else _progress
     report = synthesize(model, opts, progress)
     if args.json:
@@ -517,19 +649,50 @@ def cmd_synth(args) -> int:
 
 
 def cmd_survey(args) -> int:
+    from verifier.output.files import atomic_write, check_output_path, write_failure
     from verifier.synth.survey import run_survey, survey_json, survey_markdown
 
     opts = _synth_options(args)
+    check_output_path("--markdown", args.markdown, protect=args.files, allow_stdout=True)
+    check_output_path("--json", args.json, protect=args.files, allow_stdout=True)
+    if args.markdown is not None and args.markdown == args.json:
+        raise UsageError(f"--markdown and --json name the same file {args.json}")
+    if args.attribute is not None:
+        _survey_attribute(args.files, args.attribute)
     survey = run_survey(args.files, opts, args.attribute, None if args.quiet else _progress)
     text = survey_markdown(survey)
-    if args.markdown:
-        with open(args.markdown, "w") as out:
-            out.write(text)
-    if args.json:
-        with open(args.json, "w") as out:
-            json.dump(survey_json(survey), out, indent=2)
-    print(text, end="")
-    return 0 if all(e.report is not None for e in survey.entries) else 3
+    code = 0 if all(e.report is not None for e in survey.entries) else 3
+    if args.markdown != "-":
+        print(text, end="")
+    sys.stdout.flush()
+    outputs = [("--markdown", args.markdown, lambda: text)]
+    outputs.append(("--json", args.json, lambda: json.dumps(survey_json(survey), indent=2) + "\n"))
+    for flag, path, make in outputs:
+        if path is None:
+            continue
+        try:
+            atomic_write(path, make())
+        except OSError as err:
+            print(write_failure(flag, path, err), file=sys.stderr)
+    return code
+
+
+def _survey_attribute(files: list[str], attribute: str) -> None:
+    """An --attribute no surveyed model has is an error (listing what they have)."""
+    from dsl.loader import load_model
+    from verifier.synth.attrs import unknown_attribute
+
+    problems = []
+    for f in files:
+        try:
+            model = load_model(f)
+        except CCError:
+            return  # the survey reports the model's error itself
+        problem = unknown_attribute(model, attribute)
+        if not problem:
+            return
+        problems.append(f"{f}: {problem}")
+    raise UsageError(f"--attribute {attribute}: no surveyed model has it; " + "; ".join(problems))
 
 
 if __name__ == "__main__":

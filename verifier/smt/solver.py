@@ -8,6 +8,8 @@ Nothing else in ccverify imports z3 or cvc5.
 
 from __future__ import annotations
 
+import contextlib
+import math
 from collections.abc import Iterable
 
 from pysmt.environment import Environment
@@ -75,16 +77,24 @@ def write_smt2(
     for f in formulas:
         script.add(smtcmd.ASSERT, [f])
     script.add(smtcmd.CHECK_SAT, [])
-    with open(path, "w") as out:
-        if comment:
-            out.write(f"; {comment}\n")
-        script.serialize(out, daggify=True)
+    import io
+
+    from verifier.output.files import atomic_write
+
+    out = io.StringIO()
+    if comment:
+        out.write(f"; {comment}\n")
+    script.serialize(out, daggify=True)
+    atomic_write(path, out.getvalue())  # NOTE(output-files): never a truncated query file
 
 
 def set_time_limit(solver: Solver, seconds: float | None) -> None:
     """Limit the next ``solve`` calls of ``solver`` to ``seconds`` (None: no limit).  A call
     that runs out answers *unknown* (pysmt raises SolverReturnedUnknownResultError)."""
-    ms = 0 if seconds is None else max(1, int(seconds * 1000))
+    # z3 takes an unsigned 32-bit number of milliseconds; longer limits mean "none".
+    ms = 0
+    if seconds is not None and math.isfinite(seconds) and seconds < 4e6:
+        ms = max(1, int(seconds * 1000))
     native = getattr(solver, "z3", None)
     if native is not None:
         native.set("timeout", ms if ms else 4294967295)
@@ -108,3 +118,14 @@ def interrupted(solver: Solver) -> bool:
     except Exception:
         return False
     return "cancel" in reason or "interrupt" in reason
+
+
+def interrupt_solvers() -> None:
+    """Cancel whatever z3 is computing in this process (thread-safe: called from the
+    signal-watch thread, see NOTE(run-control)); the call answers *unknown* "canceled"."""
+    try:
+        import z3
+    except ImportError:  # pragma: no cover
+        return
+    with contextlib.suppress(Exception):  # nothing to cancel
+        z3.main_ctx().interrupt()

@@ -45,13 +45,15 @@ unknown, not checked, trivial, not monotone), then granularity (larger first).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import enum
 import itertools
 import multiprocessing
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 
 from dsl import ir
@@ -495,10 +497,53 @@ def complete(p: SynthPlan, results, progress: Callable[[str], None] | None = Non
     )
 
 
+def _worker_init() -> None:
+    """Workers leave signals to the parent (NOTE(run-control)): a terminal's Ctrl-C reaches
+    the whole process group, and only the parent reports it; it then kills the workers."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def make_executor(jobs: int) -> ProcessPoolExecutor:
     """A pool of ``jobs`` worker processes (spawned: each imports ccverify afresh and
     makes its own pysmt environments)."""
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_worker_init,
+    )
+
+
+def result_of(future: Future) -> object:
+    """``future.result()``, waking up every quarter second so that a signal is handled at
+    once even when another thread received it (NOTE(run-control))."""
+    while True:
+        try:
+            return future.result(timeout=0.25)
+        except FutureTimeout:
+            continue
+
+
+def stop_executor(executor: Executor, *, abort: bool) -> None:
+    """Shut ``executor`` down: wait for it after a normal end; on ``abort`` (an interrupt,
+    a time or memory limit) kill its worker processes and reap them, without waiting for
+    the checks they are running."""
+    if not abort or not isinstance(executor, ProcessPoolExecutor):
+        executor.shutdown(cancel_futures=True)
+        return
+    procs = list((getattr(executor, "_processes", None) or {}).values())
+    for proc in procs:
+        with contextlib.suppress(Exception):
+            proc.kill()
+    for proc in procs:
+        with contextlib.suppress(Exception):
+            proc.join(2)
+    executor.shutdown(wait=True, cancel_futures=True)  # quick: its workers are dead
+    from multiprocessing import resource_tracker
+
+    with contextlib.suppress(Exception):  # reap the tracker too: nothing may outlive us
+        resource_tracker._resource_tracker._stop()
 
 
 def synthesize(
@@ -513,13 +558,16 @@ def synthesize(
     own = None
     if executor is None and opts.jobs > 1 and len(p.tasks) > 1:
         executor = own = make_executor(opts.jobs)
+    abort = True
     try:
         if executor is None:
             results = (check_candidate(*t) for t in p.tasks)
         else:
             futures = [executor.submit(check_candidate, *t) for t in p.tasks]
-            results = (f.result() for f in futures)
-        return complete(p, results, progress)
+            results = (result_of(f) for f in futures)
+        report = complete(p, results, progress)
+        abort = False
+        return report
     finally:
         if own is not None:
-            own.shutdown(cancel_futures=True)
+            stop_executor(own, abort=abort)

@@ -37,7 +37,9 @@ from verifier.synth.pipeline import (
     check_candidate,
     complete,
     make_executor,
+    result_of,
     plan,
+    stop_executor,
 )
 
 
@@ -94,6 +96,7 @@ def run_survey(
             e.error = str(err).splitlines()[0]
             plans.append(None)
     executor = make_executor(opts.jobs) if opts.jobs > 1 else None
+    abort = True
     try:
         pending = []
         for p in plans:
@@ -106,11 +109,12 @@ def run_survey(
         for e, p, res in zip(entries, plans, pending):
             if p is None or res is None:
                 continue
-            results = res if executor is None else (f.result() for f in res)
+            results = res if executor is None else (result_of(f) for f in res)
             e.report = complete(p, results, progress)
+        abort = False
     finally:
         if executor is not None:
-            executor.shutdown(cancel_futures=True)
+            stop_executor(executor, abort=abort)
     return Survey(entries, opts, attribute, time.monotonic() - start, versions())
 
 

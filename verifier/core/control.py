@@ -1,0 +1,243 @@
+"""Process control of one ccverify run: signals, the time-limit backstop, the memory limit.
+
+NOTE(run-control): the CLI calls :func:`install` once.  From then on
+
+* SIGINT, SIGTERM and SIGHUP raise :class:`Interrupted` (a ``KeyboardInterrupt``) in the
+  main thread; a helper thread also cancels a running z3 call (z3 only reacts to SIGINT by
+  itself), so a signal ends a solver query within moments.  A second signal while the
+  first is being handled ends the process at once (``os._exit``): no traceback, ever.
+* :func:`arm_deadline` sets a real-time timer at the run's deadline plus a grace period:
+  code that does not check the :class:`~verifier.core.budget.Budget` itself (loading,
+  compiling, encoding loops) gets :class:`~verifier.core.budget.BudgetExhausted` raised
+  with :func:`phase` saying where it was.
+* :func:`limit_memory` caps the address space (``RLIMIT_AS``); past it allocations raise
+  ``MemoryError``, which the CLI reports as verdict *unknown* (exit 5) instead of being
+  killed by the operating system.
+
+Library code never calls :func:`install`; tests and the API keep Python's defaults.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+
+from dsl.errors import UsageError
+from verifier.core.budget import BudgetExhausted
+
+SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+GRACE = 0.5  # seconds past the deadline before the backstop fires
+DEFAULT_MEMORY_MB = 8192  # the default --memory, at most 3/4 of the machine's memory
+
+
+class Interrupted(KeyboardInterrupt):
+    """A signal ended the run; ``signum`` says which (exit code 128 + signum)."""
+
+    def __init__(self, signum: int = signal.SIGINT):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
+
+
+_state = {"signum": 0, "raised": False}
+_NUDGE = signal.SIGWINCH  # wakes the main thread (harmless: ignored by default)
+_phase = ["starting"]
+
+
+def received() -> int:
+    """The first signal received (0: none)."""
+    return _state["signum"]
+
+
+def exit_code_of(exc: BaseException) -> int:
+    """128 + the signal that interrupted the run (SIGINT when z3 caught it first)."""
+    if isinstance(exc, Interrupted):
+        return exc.exit_code
+    return 128 + (_state["signum"] or signal.SIGINT)
+
+
+def signal_name(code: int) -> str:
+    return signal.Signals(code - 128).name
+
+
+def _handler(signum: int, frame: object) -> None:
+    if not _state["signum"]:
+        _state["signum"] = signum
+    if _state["raised"]:  # a second signal: leave now, quietly
+        die(f"ccverify: interrupted again ({signal.Signals(signum).name})", 128 + signum)
+    _state["raised"] = True
+    raise Interrupted(signum)
+
+
+def die(message: str, code: int) -> None:
+    """Print ``message`` and end the process with ``code`` without any clean-up (no
+    atexit joins of worker threads, no destructor noise)."""
+    with contextlib.suppress(Exception):
+        sys.stdout.flush()
+    with contextlib.suppress(Exception):
+        os.write(2, (message + "\n").encode())
+    os._exit(code)
+
+
+def _unraisable(hook):
+    """An interruption raised inside a destructor is swallowed by Python (and printed as
+    "Exception ignored ..."): re-deliver it to the main thread instead, silently."""
+
+    def on_unraisable(info) -> None:
+        if isinstance(info.exc_value, (KeyboardInterrupt, BudgetExhausted)):
+            _state["raised"] = False
+            import _thread
+
+            if isinstance(info.exc_value, BudgetExhausted):
+                signum = signal.SIGALRM
+            else:
+                signum = getattr(info.exc_value, "signum", signal.SIGINT)
+            with contextlib.suppress(Exception):
+                _thread.interrupt_main(signum)
+            return
+        hook(info)
+
+    return on_unraisable
+
+
+def _watch(fd: int) -> None:
+    """The wakeup-fd reader: on any signal, cancel a running z3 call so that the main
+    thread gets to run its Python-level handler."""
+    while True:
+        try:
+            data = os.read(fd, 64)
+        except OSError:
+            return
+        if not data:
+            return
+        if all(b == _NUDGE for b in data):
+            continue
+        from verifier.smt.solver import interrupt_solvers
+
+        interrupt_solvers()
+        # A process-directed signal may have been delivered to another thread, leaving the
+        # main thread blocked (waiting for a worker's result): wake it, so that it runs
+        # the handler.
+        with contextlib.suppress(Exception):
+            signal.pthread_kill(threading.main_thread().ident, _NUDGE)
+
+
+_installed = [False]
+
+
+def install() -> None:
+    """Install the signal handlers, the wakeup thread and the unraisable hook (CLI only)."""
+    if _installed[0] or threading.current_thread() is not threading.main_thread():
+        return
+    _installed[0] = True
+    for s in SIGNALS:
+        signal.signal(s, _handler)
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.signal(_NUDGE, lambda signum, frame: None)
+    r, w = os.pipe()
+    os.set_blocking(w, False)
+    signal.set_wakeup_fd(w, warn_on_full_buffer=False)
+    threading.Thread(target=_watch, args=(r,), daemon=True, name="ccverify-signals").start()
+    sys.unraisablehook = _unraisable(sys.unraisablehook)
+
+
+def stop_handling() -> None:
+    """From now on any of the signals ends the process at once (the run is reporting)."""
+    _state["raised"] = True
+
+
+# ------------------------------------------------------------------ time
+
+
+@contextlib.contextmanager
+def phase(where: str) -> Iterator[None]:
+    """Name what the run is doing, for the backstop's message."""
+    old = _phase[0]
+    _phase[0] = where
+    try:
+        yield
+    finally:
+        _phase[0] = old
+
+
+def set_phase(where: str) -> None:
+    _phase[0] = where
+
+
+def current_phase() -> str:
+    return _phase[0]
+
+
+def _alarm(signum: int, frame: object) -> None:
+    if _state["raised"]:
+        return
+    _state["raised"] = True
+    raise BudgetExhausted(f"time limit reached while {_phase[0]}")
+
+
+def arm_deadline(seconds_left: float | None) -> None:
+    """Fire the backstop ``seconds_left`` + GRACE seconds from now (None: disarm)."""
+    if not _installed[0]:
+        return
+    if seconds_left is None:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        return
+    signal.setitimer(signal.ITIMER_REAL, max(seconds_left, 0.0) + GRACE)
+
+
+def disarm() -> None:
+    """No backstop any more (the verdict is being reported)."""
+    if _installed[0]:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+# ------------------------------------------------------------------ memory
+
+
+def default_memory_mb() -> int:
+    """DEFAULT_MEMORY_MB, or 3/4 of the physical memory when that is less."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // (1 << 20)
+    except (ValueError, OSError, AttributeError):
+        return DEFAULT_MEMORY_MB
+    return max(256, min(DEFAULT_MEMORY_MB, total * 3 // 4))
+
+
+def validate_memory(mb: int | None) -> int | None:
+    """The --memory value in MiB (0: no limit); usage error when it is unusable."""
+    if mb is None:
+        return default_memory_mb()
+    if mb < 0:
+        raise UsageError(f"--memory must be a number of MiB (0: no limit), got {mb}")
+    if 0 < mb < 64:
+        raise UsageError(f"--memory {mb}: at least 64 MiB are needed to run at all")
+    return mb
+
+
+def limit_memory(mb: int) -> None:
+    """Cap this process's address space (and that of worker processes it starts) at
+    ``mb`` MiB; 0 leaves it unlimited.  An existing lower hard limit is kept."""
+    if mb <= 0:
+        return
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on POSIX
+        return
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    want = mb << 20
+    if hard != resource.RLIM_INFINITY:
+        want = min(want, hard)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_AS, (want, hard))
+
+
+def installed() -> bool:
+    """Whether :func:`install` ran (the real command line, not a test)."""
+    return _installed[0]
