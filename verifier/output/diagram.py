@@ -25,6 +25,7 @@ diagram is asked for.
 
 from __future__ import annotations
 
+import io
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,7 @@ from verifier.core.result import Violation
 from verifier.core.runtime import Round, Step, Trace
 from verifier.core.values import format_value
 from verifier.output.explain import Reordering, deliveries, inversions, reorder
+from verifier.output.files import atomic_write
 from verifier.semantics.conditions import fmt_round
 from verifier.semantics.interp import Interpreter
 
@@ -123,10 +125,9 @@ def write_diagram(path: str | Path, interp: Interpreter, panels: list[Panel], ti
     ):
         fig = draw(interp, panels, title)
         meta = {"Date": None} if suffix == ".svg" else {"Software": "ccverify"}
-        try:
-            fig.savefig(path, format=suffix[1:], metadata=meta)
-        except OSError as err:
-            raise UsageError(f"--diagram: cannot write {path}: {err.strerror}") from None
+        buf = io.BytesIO()
+        fig.savefig(buf, format=suffix[1:], metadata=meta)
+    atomic_write(str(path), buf.getvalue())  # NOTE(output-files); OSError to the caller
 
 
 def draw(interp: Interpreter, panels: list[Panel], title: str) -> Figure:
