@@ -16,7 +16,16 @@ from dsl.errors import ModelError, UsageError
 from dsl.exprs import Binding, Env, ExprChecker, Globals, eval_const
 from dsl.ir import BoolType, EnumType, IntType, NameKind, ProcType, RecordType, Span, Type
 from dsl.roles import RoleChecker
-from dsl.typerules import ERR, Diags, is_error, suggest
+from dsl.typerules import (
+    ERR,
+    MAX_PROCESSES,
+    Diags,
+    domain_size,
+    is_error,
+    overrides_used,
+    size_error,
+    suggest,
+)
 
 
 def check_module(
@@ -55,12 +64,23 @@ class _ModelChecker:
         self._apply_overrides()
         for name in self.const_decls:
             self._const(name)
+        total = 0
         for name, decl in self.role_decls.items():
             count = self._eval(decl.count)
+            note = overrides_used(decl.count, self.overrides)
             if count is not None and count < 1:
                 self.diags.error(
-                    decl.count.span, f"role '{name}' needs at least 1 process, got {count}"
+                    decl.count.span,
+                    f"role '{name}' needs at least 1 process, got {count}{note}",
                 )
+            total += max(count or 0, 0)
+            if count is not None and total > MAX_PROCESSES:
+                self.diags.error(
+                    decl.count.span,
+                    f"role '{name}' makes {total:,} processes in all, more than the limit "
+                    f"of {MAX_PROCESSES:,}{note}",
+                )
+                count = 1
             self.roles[name] = ProcType(name, count if count is not None and count >= 1 else 1)
         for name in self.type_decls:
             self._named_type(name)
@@ -72,6 +92,7 @@ class _ModelChecker:
             self.roles,
             self.declared,
             self.resolve_type,
+            self.overrides,
         )
         exprs = ExprChecker(g)
         messages = {name: self._message(d, exprs) for name, d in self.message_decls.items()}
@@ -211,7 +232,9 @@ class _ModelChecker:
                 return ERR  # type: ignore[return-value]
             if lo > hi:
                 self.diags.error(
-                    t.span, f"empty range {lo}..{hi} (the low bound exceeds the high bound)"
+                    t.span,
+                    f"empty range {lo}..{hi} (the low bound exceeds the high bound)"
+                    + overrides_used(t, self.overrides),
                 )
                 return ERR  # type: ignore[return-value]
             return IntType(lo, hi)
@@ -237,6 +260,7 @@ class _ModelChecker:
                     f"range, enum or role), not '{elem}'",
                 )
                 return ERR  # type: ignore[return-value]
+            self._size(t.elem, f"the element type {elem} of a set", domain_size(elem))
             return ir.SetType(elem)
         if isinstance(t, ast.TMap):
             key, value = self.resolve_type(t.key), self.resolve_type(t.value)
@@ -247,6 +271,7 @@ class _ModelChecker:
                     f"range, enum or role), not '{key}'",
                 )
                 return ERR  # type: ignore[return-value]
+            self._size(t.key, f"the key type {key} of a map", domain_size(key))
             return ir.MapType(key, value)
         if isinstance(t, ast.TSeq):
             elem = self.resolve_type(t.elem)
@@ -257,8 +282,17 @@ class _ModelChecker:
                 )
             if max_len is None or max_len < 1:
                 return ERR  # type: ignore[return-value]
+            if self._size(t.max_len, "the maximum length of a sequence", max_len):
+                return ERR  # type: ignore[return-value]
             return ir.SeqType(elem, max_len)
         raise TypeError(t)  # unreachable: the grammar has no other type syntax
+
+    def _size(self, t: ast.TypeExpr | ast.Expr, what: str, size: int) -> bool:
+        """Report (NOTE(size-limits)) a type or length past the enumeration limit."""
+        problem = size_error(what, size)
+        if problem:
+            self.diags.error(t.span, problem + overrides_used(t, self.overrides))
+        return problem is not None
 
     # ---------------------------------------------------------------- messages
 

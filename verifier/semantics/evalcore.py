@@ -267,7 +267,7 @@ class Compiler:
         return map_lit
 
     def _x_Quant(self, e: Quant) -> ExprFn:
-        keys = tuple(domain(e.domain))
+        keys = domain(e.domain)  # a range: iterated, never materialised (NOTE(size-limits))
         body, var, kind = self.expr(e.body), e.var, e.kind
 
         def quant(loc: object, env: dict) -> object:

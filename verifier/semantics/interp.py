@@ -184,12 +184,15 @@ class Interpreter:
         """The initial state: every variable at its initial value, the network empty."""
         if self._initial is None:
             locs = []
+            inits: dict[str, list] = {}  # one compiler per role: loading is linear in N
             for p in self.procs:
                 role = self._roles[p.role].role
-                comp = Compiler(self.model, role)
+                if p.role not in inits:
+                    comp = Compiler(self.model, role)
+                    inits[p.role] = [comp.expr(v.init) for v in role.vars]
                 vals = []
-                for v in role.vars:
-                    val = comp.expr(v.init)((), {SELF: p.idx})
+                for v, init in zip(role.vars, inits[p.role]):
+                    val = init((), {SELF: p.idx})
                     if not check_value(v.ty, val):
                         raise ModelError(
                             [
