@@ -315,6 +315,13 @@ def main(argv: list[str] | None = None) -> int:
         )
     except BrokenPipeError:
         return 0
+    except SystemError:
+        # CPython reports some allocations failing under the address-space cap this way
+        if getattr(args, "memory_mib", 0) and control.installed():
+            return _stopped(args, "verdict unknown: out of memory (raise it with --memory)")
+        print("ccverify: internal error (a bug in ccverify); please report it:", file=sys.stderr)
+        traceback.print_exc()
+        return 6
     except Exception:  # a bug: say so, with the traceback, and exit 6
         print("ccverify: internal error (a bug in ccverify); please report it:", file=sys.stderr)
         traceback.print_exc()

@@ -46,7 +46,7 @@ class Interrupted(KeyboardInterrupt):
         return 128 + self.signum
 
 
-_state = {"signum": 0, "raised": False}
+_state = {"signum": 0, "raised": False, "memory": 0}
 _NUDGE = signal.SIGWINCH  # wakes the main thread (harmless: ignored by default)
 _phase = ["starting"]
 
@@ -179,6 +179,11 @@ def _alarm(signum: int, frame: object) -> None:
     if _state["raised"]:
         return
     _state["raised"] = True
+    if _state["memory"]:
+        raise BudgetExhausted(
+            f"memory limit of {_state['memory']} MiB reached while {_phase[0]} "
+            f"(raise it with --memory)"
+        )
     raise BudgetExhausted(f"time limit reached while {_phase[0]}")
 
 
@@ -221,17 +226,46 @@ def validate_memory(mb: int | None) -> int | None:
     return mb
 
 
+def _rss_mib() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") >> 20
+
+
+def _memory_watch(mb: int) -> None:
+    """Poll the resident set; past ``mb`` MiB stop the run like the time backstop does."""
+    import _thread
+    import time
+
+    while True:
+        time.sleep(0.2)
+        try:
+            rss = _rss_mib()
+        except (OSError, ValueError):
+            return
+        if rss > mb:
+            _state["memory"] = mb
+            from verifier.smt.solver import interrupt_solvers
+
+            interrupt_solvers()
+            _thread.interrupt_main(signal.SIGALRM)
+            return
+
+
 def limit_memory(mb: int) -> None:
-    """Cap this process's address space (and that of worker processes it starts) at
-    ``mb`` MiB; 0 leaves it unlimited.  An existing lower hard limit is kept."""
+    """Stop the run with verdict unknown past ``mb`` MiB of resident memory (0: no limit):
+    a watch thread polls the resident set and stops the main thread cleanly; besides, the
+    address space of this process and of the workers it starts is capped at twice that
+    plus 1 GiB, where allocations fail with MemoryError (reported the same way)."""
     if mb <= 0:
         return
+    if os.path.exists("/proc/self/statm"):
+        threading.Thread(target=_memory_watch, args=(mb,), daemon=True, name="ccverify-mem").start()
     try:
         import resource
     except ImportError:  # pragma: no cover - not on POSIX
         return
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    want = mb << 20
+    want = (2 * mb + 1024) << 20
     if hard != resource.RLIM_INFINITY:
         want = min(want, hard)
     with contextlib.suppress(ValueError, OSError):
