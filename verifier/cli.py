@@ -344,14 +344,22 @@ def _limits(args: argparse.Namespace) -> None:
 
 
 def _stopped(args: argparse.Namespace, message: str) -> int:
-    """A run that ran out of time or memory: verdict unknown, exit 5, where it stopped."""
+    """A run that ran out of time or memory: verdict unknown, exit 5, where it stopped
+    (on standard output like any verdict for check and explain, else on stderr)."""
+    import os
+
     from verifier.core import control
 
     control.disarm()
+    reason = message.removeprefix("verdict unknown: ")
     if getattr(args, "json", None) is True:
-        doc = {"verdict": "unknown", "reason": message.removeprefix("verdict unknown: ")}
-        print(json.dumps({"model": getattr(args, "file", None), **doc}, indent=2))
-    print(f"ccverify: {message}", file=sys.stderr)
+        doc = {"model": getattr(args, "file", None), "verdict": "unknown", "reason": reason}
+        print(json.dumps(doc, indent=2))
+    elif args.command in ("check", "explain"):
+        name = os.path.splitext(os.path.basename(args.file))[0]
+        print(f"{name}: unknown\n{reason}")
+    else:
+        print(f"ccverify: {message}", file=sys.stderr)
     return 5
 
 
@@ -404,9 +412,11 @@ def cmd_check(args) -> int:
     result = run_check(model, opts, progress)
     control.disarm()
     control.set_phase("reporting the verdict")
+    from verifier.semantics.coverage import edge_coverage
     from verifier.semantics.interp import Interpreter
 
-    return _report(args, Interpreter(model, opts.rounds), result)
+    interp = Interpreter(model, opts.rounds)
+    return _report(args, interp, result, edge_coverage(interp, args.bound))
 
 
 def _inapplicable_check_options(args) -> None:
@@ -430,7 +440,7 @@ def _warn(text: str) -> None:
     print(f"ccverify: warning: {text}", file=sys.stderr)
 
 
-def _report(args, interp, result) -> int:
+def _report(args, interp, result, coverage=None) -> int:
     """Print a check's result (``check``, ``explain``) and write the files asked for; the
     exit code is the verdict's, also when a file cannot be written (docs/output.md)."""
     from verifier.core.result import Verdict
@@ -446,7 +456,12 @@ def _report(args, interp, result) -> int:
     if trace is None and result.verdict.closed and (explaining or args.diagram or args.itf):
         trace, sample = ex.sample_trace(interp, args.bound, args.seed), True
     if args.json:
-        print(json.dumps(result_json(interp, result), indent=2))
+        from verifier.output.coverage import coverage_json
+
+        doc = result_json(interp, result)
+        if coverage is not None:
+            doc["coverage"] = coverage_json(coverage)
+        print(json.dumps(doc, indent=2))
     else:
         parts = result_view(interp, result, full=args.full)
         if explaining and trace is not None:
@@ -458,7 +473,7 @@ def _report(args, interp, result) -> int:
                 violations=result.violations,
             )
         emit(console, parts)
-        _coverage_text(args, result)
+        _coverage_text(args, coverage)
     sys.stdout.flush()
     if (args.diagram or args.itf) and trace is None:
         print(f"ccverify: no trace to export (verdict {result.verdict.value})", file=sys.stderr)
@@ -505,9 +520,8 @@ def _report(args, interp, result) -> int:
     return code
 
 
-def _coverage_text(args, result) -> None:
+def _coverage_text(args, cov) -> None:
     """Edge coverage behind --coverage, and the warnings about dead edges (always)."""
-    cov = getattr(result, "coverage", None)
     if cov is None:
         return
     from verifier.output.coverage import coverage_lines, coverage_warnings

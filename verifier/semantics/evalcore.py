@@ -75,7 +75,12 @@ StmtFn = Callable[[list, dict, list], None]
 
 
 class Violation(Exception):
-    """A range violation: the event is not enabled."""
+    """A range violation: the event is not enabled.  ``stmt`` is the store that failed
+    (the innermost assignment or send), when known: coverage reports it."""
+
+    def __init__(self, stmt: Stmt | None = None):
+        super().__init__()
+        self.stmt = stmt
 
 
 _BINOPS: dict[BinOp, Callable[[object, object], object]] = {
@@ -356,7 +361,12 @@ class Compiler:
         v = self.expr(s.value)
 
         def assign(loc: list, env: dict, out: list) -> None:
-            loc[i] = setter(loc[i], v(loc, env), loc, env)
+            try:
+                loc[i] = setter(loc[i], v(loc, env), loc, env)
+            except Violation as exc:
+                if exc.stmt is None:
+                    raise Violation(s) from None
+                raise
 
         return assign
 
@@ -434,10 +444,13 @@ class Compiler:
         targets = self.procs[s.role]
 
         def send(loc: list, env: dict, out: list) -> None:
-            vals = args(loc, env)
+            try:
+                vals = args(loc, env)
+            except Violation:
+                raise Violation(s) from None
             d = dest(loc, env)
             if not 0 <= d < len(targets):  # type: ignore[operator]
-                raise Violation
+                raise Violation(s)
             out.append((msg, vals, targets[d]))  # type: ignore[index]
 
         return send
@@ -448,7 +461,10 @@ class Compiler:
         skip_self = s.except_self and self.role is not None and s.role == self.role.name
 
         def broadcast(loc: list, env: dict, out: list) -> None:
-            vals = args(loc, env)
+            try:
+                vals = args(loc, env)
+            except Violation:
+                raise Violation(s) from None
             me = env[SELF]
             for t in targets:
                 if skip_self and t.idx == me:

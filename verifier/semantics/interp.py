@@ -103,6 +103,7 @@ class Interpreter:
         self._sort_keys: dict[Message, object] = {}
         self._expr_cache: dict[tuple[str, int], tuple[tuple[Expr, ...], Callable]] = {}
         self._initial: GState | None = None
+        self.last_violation: object = None  # the store that disabled the last event tried
 
     # ------------------------------------------------------------------ compilation
 
@@ -229,7 +230,8 @@ class Interpreter:
         out: list = []
         try:
             ce.body(loc, env, out)
-        except Violation:
+        except Violation as exc:
+            self.last_violation = exc.stmt  # read by verifier.semantics.coverage
             return _VIOLATION
         post = tuple(loc)
         if not out:
