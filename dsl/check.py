@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dsl import ast, ir
-from dsl.errors import ModelError, UsageError
+from dsl.errors import Diagnostic, ModelError, UsageError
 from dsl.exprs import Binding, Env, ExprChecker, Globals, eval_const
 from dsl.ir import BoolType, EnumType, IntType, NameKind, ProcType, RecordType, Span, Type
 from dsl.roles import RoleChecker
@@ -95,6 +95,7 @@ class _ModelChecker:
             self.overrides,
         )
         exprs = ExprChecker(g)
+        self.diags.phase = 1  # uses of the declarations (NOTE: causes listed first)
         messages = {name: self._message(d, exprs) for name, d in self.message_decls.items()}
         roles = []
         for name, decl in self.role_decls.items():
@@ -107,7 +108,7 @@ class _ModelChecker:
                 "(a model needs at least one `role Name[N] { ... }`)",
             )
         if self.diags.items:
-            raise ModelError(self.diags.sorted(), self.source)
+            raise ModelError(self._name_overrides(self.diags.sorted()), self.source)
         return ir.Model(
             name=Path(self.filename).stem or self.filename,
             file=self.filename,
@@ -117,6 +118,27 @@ class _ModelChecker:
             roles=tuple(r for r, _ in roles),
             span=self.module.span,
         )
+
+    def _name_overrides(self, diags: list[Diagnostic]) -> list[Diagnostic]:
+        """Say which ``--set`` is involved in an error whose source mentions an overridden
+        constant (the model's line alone would blame the model)."""
+        if not self.overrides or self.source is None:
+            return diags
+        import re
+
+        lines = self.source.splitlines()
+        out = []
+        for d in diags:
+            if d.span is not None and "--set" not in d.message and 1 <= d.span.line <= len(lines):
+                text = lines[d.span.line - 1]
+                if d.span.end_line == d.span.line and d.span.end_col > d.span.col:
+                    text = text[d.span.col - 1 : d.span.end_col - 1]
+                used = [n for n in self.overrides if re.search(rf"\b{re.escape(n)}\b", text)]
+                if used:
+                    shown = ", ".join(f"--set {n}={self.overrides[n]}" for n in sorted(used))
+                    d = Diagnostic(d.span, f"{d.message} (with {shown})")
+            out.append(d)
+        return out
 
     def _register(self) -> None:
         tables = {

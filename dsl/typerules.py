@@ -40,14 +40,21 @@ class Diags:
     """The diagnostics collected so far, in the order found."""
 
     items: list[Diagnostic] = field(default_factory=list)
+    # The checking phase of each item: declarations (constants, role sizes, types) come
+    # before what uses them, so a cause is listed before its knock-on errors.
+    phase: int = 0
+    _phases: list[int] = field(default_factory=list)
 
     def error(self, span: Span | None, message: str) -> None:
         self.items.append(Diagnostic(span, message))
+        self._phases.append(self.phase)
 
     def sorted(self) -> list[Diagnostic]:
+        """The diagnostics by phase, then by position, without repeats."""
+        phases = {id(d): p for d, p in zip(self.items, self._phases)}
         seen: set[tuple] = set()
         out = []
-        for d in sorted(self.items, key=_diag_key):
+        for d in sorted(self.items, key=lambda d: (phases.get(id(d), 0), *_diag_key(d))):
             key = (_diag_key(d), d.message)
             if key not in seen:
                 seen.add(key)
