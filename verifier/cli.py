@@ -1,7 +1,7 @@
 """The ``ccverify`` command line.  The only place that prints and chooses exit codes.
 
 Exit codes (DESIGN.md §5): 0 closed, 10 not closed, 5 unknown, 3 model error,
-2 usage error, 6 internal error, 130 interrupted.
+2 usage error, 6 internal error, 130/143/129 interrupted (SIGINT, SIGTERM, SIGHUP).
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Decide whether a distributed protocol is communication-closed. "
         "`ccverify FILE --bound K` is short for `ccverify check FILE --bound K`.",
         epilog="exit codes: 0 closed, 10 not closed, 5 unknown, 3 model error, "
-        "2 usage error, 6 internal error, 130 interrupted",
+        "2 usage error, 6 internal error, 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP",
     )
     top.add_argument("--version", action="version", version=f"ccverify {_version()}")
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
@@ -410,13 +410,16 @@ def cmd_check(args) -> int:
 
     control.set_phase("checking")
     result = run_check(model, opts, progress)
-    control.disarm()
-    control.set_phase("reporting the verdict")
-    from verifier.semantics.coverage import edge_coverage
+    control.set_phase("measuring edge coverage")
+    from verifier.semantics.coverage import MAX_SECONDS, edge_coverage
     from verifier.semantics.interp import Interpreter
 
     interp = Interpreter(model, opts.rounds)
-    return _report(args, interp, result, edge_coverage(interp, args.bound))
+    left = args.budget.remaining()
+    coverage = edge_coverage(interp, args.bound, seconds=min(MAX_SECONDS, left or MAX_SECONDS))
+    control.disarm()
+    control.set_phase("reporting the verdict")
+    return _report(args, interp, result, coverage)
 
 
 def _inapplicable_check_options(args) -> None:

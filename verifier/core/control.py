@@ -46,7 +46,7 @@ class Interrupted(KeyboardInterrupt):
         return 128 + self.signum
 
 
-_state = {"signum": 0, "raised": False, "memory": 0}
+_state = {"signum": 0, "raised": False, "memory": 0, "pending": 0}
 _NUDGE = signal.SIGWINCH  # wakes the main thread (harmless: ignored by default)
 _phase = ["starting"]
 
@@ -70,6 +70,9 @@ def signal_name(code: int) -> str:
 def _handler(signum: int, frame: object) -> None:
     if not _state["signum"]:
         _state["signum"] = signum
+    if _state["pending"]:  # the re-delivery of a signal a destructor swallowed
+        _state["pending"] = 0
+        raise Interrupted(signum)
     if _state["raised"]:  # a second signal: leave now, quietly
         die(f"ccverify: interrupted again ({signal.Signals(signum).name})", 128 + signum)
     _state["raised"] = True
@@ -88,19 +91,24 @@ def die(message: str, code: int) -> None:
 
 def _unraisable(hook):
     """An interruption raised inside a destructor is swallowed by Python (and printed as
-    "Exception ignored ..."): re-deliver it to the main thread instead, silently."""
+    "Exception ignored ..."): re-deliver it to the main thread instead, silently, from
+    another thread a moment later (raised here, it would be swallowed again)."""
 
     def on_unraisable(info) -> None:
-        if isinstance(info.exc_value, (KeyboardInterrupt, BudgetExhausted)):
-            _state["raised"] = False
-            import _thread
+        try:
+            exc = info.exc_value
+            if isinstance(exc, (KeyboardInterrupt, BudgetExhausted)):
+                import _thread
 
-            if isinstance(info.exc_value, BudgetExhausted):
-                signum = signal.SIGALRM
-            else:
-                signum = getattr(info.exc_value, "signum", signal.SIGINT)
-            with contextlib.suppress(Exception):
-                _thread.interrupt_main(signum)
+                signum = getattr(exc, "signum", signal.SIGINT)
+                if isinstance(exc, BudgetExhausted):
+                    signum = signal.SIGALRM
+                    _state["raised"] = False
+                else:
+                    _state["pending"] = signum
+                threading.Timer(0.05, _thread.interrupt_main, args=(signum,)).start()
+                return
+        except BaseException:
             return
         hook(info)
 
