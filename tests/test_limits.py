@@ -327,10 +327,10 @@ def _interrupt(proc: subprocess.Popen, sig: int) -> tuple[float, str, str]:
     "sig,code", [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)]
 )
 def test_signal_ends_a_check_at_once(sig, code):
-    proc = _start(str(EXAMPLES / "raft.cc"), "--bound", "14", "--no-one-step")
+    proc = _start(str(EXAMPLES / "raft.cc"), "--bound", "10", "--no-one-step")
     _wait_for(proc, "bound 1:")  # inside the bounded search (z3 or Python)
     time.sleep(0.5)
-    took, out, err = _interrupt(proc, sig)
+    took, _out, err = _interrupt(proc, sig)
     assert proc.returncode == code, err
     assert err.strip().splitlines()[-1] == f"ccverify: interrupted ({signal.Signals(sig).name})"
     assert "Traceback" not in err and "Exception ignored" not in err
@@ -339,14 +339,13 @@ def test_signal_ends_a_check_at_once(sig, code):
 
 
 def test_second_ctrl_c_never_prints_a_traceback():
-    proc = _start(str(EXAMPLES / "raft.cc"), "--bound", "14", "--no-one-step")
+    proc = _start(str(EXAMPLES / "raft.cc"), "--bound", "10", "--no-one-step")
     _wait_for(proc, "bound 1:")
     proc.send_signal(signal.SIGINT)
     time.sleep(0.01)
-    with_second = proc.poll() is None
-    if with_second:
+    if proc.poll() is None:
         proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=30)
+    _out, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err
     assert "Traceback" not in err and "Exception ignored" not in err
 
@@ -359,7 +358,7 @@ def test_signal_to_synth_with_jobs_leaves_no_process(sig, code):
     while len(_group_alive(proc.pid)) < 3 and time.monotonic() < deadline:
         time.sleep(0.2)  # the parent, a worker or two, the resource tracker
     assert len(_group_alive(proc.pid)) >= 3, "the workers never started"
-    took, out, err = _interrupt(proc, sig)
+    took, _out, err = _interrupt(proc, sig)
     assert proc.returncode == code, err
     assert "Traceback" not in err and "leaked" not in err, err
     assert took < 5, f"took {took:.1f} s to stop"

@@ -1,22 +1,31 @@
 """The ``ccverify`` command line.  The only place that prints and chooses exit codes.
 
-Exit codes (DESIGN.md §5): 0 closed, 10 not closed, 5 unknown, 3 model error,
+Exit codes (docs/semantics.md §8): 0 closed, 10 not closed, 5 unknown, 3 model error,
 2 usage error, 6 internal error, 130/143/129 interrupted (SIGINT, SIGTERM, SIGHUP).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import random
 import sys
 import time
 import traceback
+from typing import TYPE_CHECKING, NoReturn
 
 from dsl.errors import CCError, ModelError, UsageError
 from verifier.core.budget import BudgetExhausted
+from verifier.core.versions import ccverify_version
+from verifier.output.jsonout import dumps, envelope, error_json
 
-COMMANDS = ("check", "explain", "parse", "simulate", "synth", "survey")
+if TYPE_CHECKING:
+    from dsl.ir import Model
+    from verifier.core.result import CheckOptions, CheckResult
+    from verifier.semantics.interp import Interpreter
+
+COMMANDS = ("check", "explain", "parse", "simulate", "synth", "survey", "test")
 
 
 def _overrides(pairs: list[str]) -> dict[str, int]:
@@ -30,6 +39,21 @@ def _overrides(pairs: list[str]) -> dict[str, int]:
         except ValueError:
             raise UsageError(f"--set expects NAME=INTEGER, got {pair!r}") from None
     return out
+
+
+class _ParseError(UsageError):
+    """A command-line error found by argparse, with the parser whose usage applies."""
+
+    def __init__(self, parser: argparse.ArgumentParser, message: str):
+        super().__init__(message)
+        self.parser = parser
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, raising instead of exiting, so that ``--json`` can report the error."""
+
+    def error(self, message: str) -> NoReturn:  # raises, so --json can report it
+        raise _ParseError(self, message)
 
 
 def _model_args(p: argparse.ArgumentParser) -> None:
@@ -56,21 +80,24 @@ def _memory_arg(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(
+    top = _Parser(
         prog="ccverify",
         description="Decide whether a distributed protocol is communication-closed. "
         "`ccverify FILE --bound K` is short for `ccverify check FILE --bound K`.",
         epilog="exit codes: 0 closed, 10 not closed, 5 unknown, 3 model error, "
         "2 usage error, 6 internal error, 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP",
     )
-    top.add_argument("--version", action="version", version=f"ccverify {_version()}")
+    top.add_argument("--version", action="version", version=f"ccverify {ccverify_version()}")
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
 
-    c = sub.add_parser("check", help="bounded communication-closure check (the default)")
-    e = sub.add_parser(
-        "explain", help="check, then show a trace and its round-grouped reordering side by side"
+    checking = (
+        sub.add_parser("check", help="bounded communication-closure check (the default)"),
+        sub.add_parser(
+            "explain",
+            help="check, then show a trace and its round-grouped reordering side by side",
+        ),
     )
-    for c in (c, e):
+    for c in checking:
         _model_args(c)
         c.add_argument("--bound", "-k", type=int, default=6, help="events per trace (default 6)")
         c.add_argument(
@@ -90,7 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
             "--solver",
             choices=["z3", "cvc5"],
             default=None,
-            help="SMT solver of the smt engine (default z3; cvc5 needs pip install ccverify[cvc5])",
+            help="SMT solver of the smt engine (default z3; cvc5 needs the cvc5 package: "
+            "python -m pip install cvc5, with the python that runs ccverify)",
         )
         c.add_argument(
             "--timeout",
@@ -110,6 +138,13 @@ def build_parser() -> argparse.ArgumentParser:
             "--no-one-step", action="store_true", help="skip the unbounded one-step proof"
         )
         c.add_argument("--json", action="store_true", help="print one JSON object")
+        c.add_argument(
+            "--format",
+            choices=["text", "json", "sarif"],
+            default=None,
+            help="what to print: text (default), json (the same as --json), or sarif "
+            "(SARIF 2.1.0 for CI: one result per counterexample at the offending edge)",
+        )
         c.add_argument(
             "--coverage",
             action="store_true",
@@ -134,7 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="FILE",
             default=None,
             help="write the counterexample (or, when closed, a sample trace) as "
-            "an ITF trace (Apalache's JSON trace format)",
+            "an ITF trace (Apalache's JSON trace format; FILE.itf.json by convention, "
+            "- for standard output)",
         )
         c.add_argument(
             "--seed",
@@ -153,7 +189,29 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     s.add_argument("--full", action="store_true", help="show all variables")
     _synth_parsers(sub)
+    _test_parser(sub)
     return top
+
+
+def _test_parser(sub) -> None:
+    t = sub.add_parser(
+        "test",
+        help="check every model against the '# expect:' lines of its header (docs/dsl.md)",
+    )
+    t.add_argument("paths", nargs="+", metavar="DIR|FILE", help="models, or directories of them")
+    t.add_argument("--junit", metavar="FILE", default=None, help="write a JUnit XML report")
+    t.add_argument("--json", action="store_true", help="print one JSON object, not the table")
+    t.add_argument("--slow", action="store_true", help="also run the expectations marked slow")
+    t.add_argument("--engine", choices=["smt", "explicit"], default="smt")
+    t.add_argument("--solver", choices=["z3", "cvc5"], default="z3")
+    t.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="per expectation (past it the verdict is unknown, which fails)",
+    )
+    t.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
 
 
 def _synth_parsers(sub) -> None:
@@ -164,6 +222,14 @@ def _synth_parsers(sub) -> None:
         p.add_argument("--witness-bound", type=int, default=None)
         p.add_argument(
             "--jobs", "-j", type=int, default=1, help="closure checks run in this many processes"
+        )
+        p.add_argument(
+            "--scheduler",
+            metavar="ADDRESS|local:N",
+            default=None,
+            help="run the closure checks on a Dask cluster: a scheduler address "
+            "(tcp://host:8786) or local:N for a local cluster of N workers "
+            '(needs pip install "ccverify[dask]"; the report is the same as with --jobs)',
         )
         p.add_argument(
             "--engine",
@@ -220,10 +286,26 @@ def _synth_parsers(sub) -> None:
         help="synthesis over several protocols: the monotone-attribute survey (Markdown / JSON)",
     )
     v.add_argument("files", nargs="+", help="protocol models (.cc)")
+    v.add_argument(
+        "--set",
+        action="append",
+        metavar="NAME=VALUE",
+        default=[],
+        help="override a constant in every model (repeatable; a model without that "
+        "constant is reported as an error)",
+    )
     common(v)
     v.set_defaults(max_checks=6)
-    v.add_argument("--markdown", metavar="FILE", default=None)
-    v.add_argument("--json", metavar="FILE", default=None)
+    v.add_argument("--json", action="store_true", help="print one JSON object, not Markdown")
+    v.add_argument(
+        "--output",
+        metavar="FILE",
+        default=None,
+        help="write the report (JSON with --json, else Markdown) to FILE, not stdout",
+    )
+    v.add_argument(
+        "--markdown", metavar="FILE", default=None, help="also write the Markdown report to FILE"
+    )
     _memory_arg(v)
 
 
@@ -251,81 +333,133 @@ def _unknown_command(word: str) -> None:
     )
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("ccverify")
-    except PackageNotFoundError:
-        return "(source tree)"
-
-
 def main(argv: list[str] | None = None) -> int:
     """The ``ccverify`` command (NOTE(run-control): signals, time and memory limits)."""
     from verifier.core import control
 
     if argv is None:  # the real command, not a test calling main() in its own process
         control.install()
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        argv = _normalize(list(sys.argv[1:] if argv is None else argv))
+        argv = _normalize(argv)
     except UsageError as err:
-        print(f"ccverify: error: {err}", file=sys.stderr)
+        if "--json" in argv:
+            _print_json(error_json(None, err, 2))
+        else:
+            print(f"ccverify: error: {err}", file=sys.stderr)
         return 2
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except _ParseError as err:
+        if "--json" in argv:
+            _print_json(error_json(argv[0] if argv else None, err, 2))
+        else:
+            err.parser.print_usage(sys.stderr)
+            print(f"{err.parser.prog}: error: {err}", file=sys.stderr)
+        return 2
     if args.command is None:
         parser.print_help()
         return 2
     try:
         _limits(args)
-        return {
-            "check": cmd_check,
-            "explain": cmd_check,
-            "parse": cmd_parse,
-            "simulate": cmd_simulate,
-            "synth": cmd_synth,
-            "survey": cmd_survey,
-        }[args.command](args)
-    except ModelError as err:
-        if err.source is None and getattr(args, "file", None):
-            err.source = _read_quietly(args.file)  # errors found after parsing (encoder)
-        print(err.render(), file=sys.stderr)
-        return 3
-    except UsageError as err:
-        print(f"ccverify: error: {err}", file=sys.stderr)
-        return 2
-    except CCError as err:
-        print(f"ccverify: internal error: {err}", file=sys.stderr)
-        return err.exit_code
-    except KeyboardInterrupt as err:
+        return _run(args)
+    except KeyboardInterrupt as err:  # a signal (NOTE(run-control)): one line, no traceback
         code = control.exit_code_of(err)
         message = f"ccverify: interrupted ({control.signal_name(code)})"
         if control.installed():
             control.die(message, code)
         print(message, file=sys.stderr)
         return code
-    except BudgetExhausted as err:  # the backstop of NOTE(run-control)
+    except BudgetExhausted as err:  # the time backstop of NOTE(run-control)
         return _stopped(args, f"verdict unknown: {err.reason}")
     except MemoryError:
-        limit = getattr(args, "memory_mib", 0)
         return _stopped(
             args,
-            f"verdict unknown: memory limit of {limit} MiB reached while "
-            f"{control.current_phase()} (raise it with --memory)",
+            f"verdict unknown: memory limit of {getattr(args, 'memory_mib', 0)} MiB reached "
+            f"while {control.current_phase()} (raise it with --memory)",
         )
-    except BrokenPipeError:
-        return 0
-    except SystemError:
+    except SystemError as err:
         # CPython reports some allocations failing under the address-space cap this way
         if getattr(args, "memory_mib", 0) and control.installed():
             return _stopped(args, "verdict unknown: out of memory (raise it with --memory)")
-        print("ccverify: internal error (a bug in ccverify); please report it:", file=sys.stderr)
-        traceback.print_exc()
+        return _report_error(args, err, 6)
+    except BaseException as err:  # reported as JSON under --json, else as text
+        exit_code = _exit_code(err)
+        if exit_code is None:
+            raise
+        code = exit_code
+        if isinstance(err, BrokenPipeError):
+            return 0
+        if getattr(args, "json", False) is True:
+            if isinstance(err, ModelError) and err.source is None:
+                err.source = _read_quietly(getattr(args, "file", "") or "")
+            _print_json(error_json(args.command, err, code))
+            if code == 6 and not isinstance(err, CCError):
+                traceback.print_exc()
+            return code
+        return _report_error(args, err, code)
+
+
+def _print_json(doc: dict) -> None:
+    print(dumps(doc))
+
+
+def _exit_code(err: BaseException) -> int | None:
+    """The exit code for ``err``, or None for what must propagate (SystemExit)."""
+    if isinstance(err, ModelError):
+        return 3
+    if isinstance(err, UsageError):
+        return 2
+    if isinstance(err, CCError):
+        return err.exit_code
+    if isinstance(err, KeyboardInterrupt):
+        return 130
+    if isinstance(err, BrokenPipeError):
+        return 0
+    if isinstance(err, Exception):
         return 6
-    except Exception:  # a bug: say so, with the traceback, and exit 6
+    return None
+
+
+def _run(args) -> int:
+    try:
+        return _dispatch(args)
+    finally:
+        while _OPEN:
+            _OPEN.pop().close()
+
+
+def _dispatch(args) -> int:
+    return {
+        "check": cmd_check,
+        "explain": cmd_check,
+        "parse": cmd_parse,
+        "simulate": cmd_simulate,
+        "synth": cmd_synth,
+        "survey": cmd_survey,
+        "test": cmd_test,
+    }[args.command](args)
+
+
+def _report_error(args, err: BaseException, code: int) -> int:
+    """An error as text on stderr; returns its exit code."""
+    if isinstance(err, ModelError):
+        if err.source is None and getattr(args, "file", None):
+            err.source = _read_quietly(args.file)  # errors found after parsing (encoder)
+        print(err.render(), file=sys.stderr)
+    elif isinstance(err, UsageError):
+        print(f"ccverify: error: {err}", file=sys.stderr)
+    elif isinstance(err, CCError):
+        print(f"ccverify: internal error: {err}", file=sys.stderr)
+    elif isinstance(err, KeyboardInterrupt):
+        print("ccverify: interrupted", file=sys.stderr)
+    elif isinstance(err, BrokenPipeError):
+        pass
+    else:  # a bug: say so, with the traceback, and exit 6
         print("ccverify: internal error (a bug in ccverify); please report it:", file=sys.stderr)
-        traceback.print_exc()
-        return 6
+        traceback.print_exception(err)
+    return code
 
 
 def _limits(args: argparse.Namespace) -> None:
@@ -354,14 +488,17 @@ def _stopped(args: argparse.Namespace, message: str) -> int:
     control.disarm()
     reason = message.removeprefix("verdict unknown: ")
     if getattr(args, "json", None) is True:
-        doc = {"model": getattr(args, "file", None), "verdict": "unknown", "reason": reason}
-        print(json.dumps(doc, indent=2))
+        body = {"file": getattr(args, "file", None), "verdict": "unknown", "reason": reason}
+        _print_json(envelope(args.command, body))
     elif args.command in ("check", "explain"):
         name = os.path.splitext(os.path.basename(args.file))[0]
         print(f"{name}: unknown\n{reason}")
     else:
         print(f"ccverify: {message}", file=sys.stderr)
     return 5
+
+
+_T0 = time.monotonic()
 
 
 def _read_quietly(path: str) -> str | None:
@@ -372,55 +509,83 @@ def _read_quietly(path: str) -> str | None:
         return None
 
 
-def _load(args):
+def _load_model(args: argparse.Namespace) -> Model:
+    """The checked model (IR) of ``args.file`` with the ``--set`` overrides."""
     from dsl.loader import load_model
+
+    return load_model(args.file, _overrides(args.set))
+
+
+def _load(args: argparse.Namespace) -> tuple[Model, Interpreter]:
+    """The model and its interpreter, for the commands that run it directly (``parse``
+    checks initial values with it, ``simulate`` walks it)."""
     from verifier.semantics.interp import Interpreter
 
-    model = load_model(args.file, _overrides(args.set))
-    Interpreter(model).initial()  # initial values outside their types: a model error
-    return model
+    model = _load_model(args)
+    interp = Interpreter(model)
+    interp.initial()  # initial values outside their types: a model error
+    return model, interp
 
 
-def cmd_check(args) -> int:
-    from verifier.core import control
+def _check_options(args: argparse.Namespace) -> CheckOptions:
+    """The check options of ``check``/``explain`` (validated by CheckOptions itself)."""
     from verifier.core.result import CheckOptions, Engine
-    from verifier.output.files import check_output_path
 
-    _check_limits(args)
-    _inapplicable_check_options(args)
-    check_output_path("--diagram", args.diagram, protect=[args.file], suffixes=(".svg", ".png"))
-    check_output_path("--itf", args.itf, protect=[args.file])
-    if args.smt2 is not None:
-        _prepare_dump_dir(args.smt2)
-    with control.phase("loading the model"):
-        model = _load(args)
-    left = args.budget.remaining()
-    if left is not None and left <= 0:
-        raise BudgetExhausted("time limit reached while loading the model")
-    opts = CheckOptions(
+    return CheckOptions(
         bound=args.bound,
         witness_bound=args.witness_bound,
         engine=Engine(args.engine),
         solver=args.solver or "z3",
-        timeout=left,
+        timeout=args.timeout,
         smt2_dir=args.smt2,
         one_step=not args.no_one_step,
     )
-    progress = None if args.quiet or args.json else _progress
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from verifier.core.files import STDOUT, check_output_path
+
+    if args.format == "json":
+        args.json = True
+    elif args.format is not None and args.json:
+        raise UsageError(f"--json and --format {args.format} ask for two different outputs")
+    opts = _check_options(args)
+    check_output_path("--diagram", args.diagram, protect=[args.file], suffixes=(".svg", ".png"))
+    if args.diagram:
+        _require_diagram_extra()
+    check_output_path("--itf", args.itf, protect=[args.file], allow_stdout=True)
+    if args.itf == STDOUT and (args.json or args.format == "sarif"):
+        raise UsageError(
+            f"--itf - and --{'json' if args.json else 'format sarif'} both write to "
+            "standard output; give --itf a file"
+        )
+    _inapplicable_check_options(args)
+    if args.smt2 is not None:
+        _prepare_dump_dir(args.smt2)
+    from verifier.core import control
+
+    with control.phase("loading the model"):
+        model = _load_model(args)
+    left = args.budget.remaining()
+    if left is not None and left <= 0:
+        raise BudgetExhausted("time limit reached while loading the model")
+    opts = dataclasses.replace(opts, timeout=left)  # the limit covers the loading too
+    progress = _progress_for(args, args.json or args.format == "sarif")
     from verifier.engines.dispatch import run_check
 
     control.set_phase("checking")
     result = run_check(model, opts, progress)
+    if progress is not None:
+        progress.close()  # the live line goes before the report is printed
     control.set_phase("measuring edge coverage")
     from verifier.semantics.coverage import MAX_SECONDS, edge_coverage
-    from verifier.semantics.interp import Interpreter
 
-    interp = Interpreter(model, opts.rounds)
     left = args.budget.remaining()
-    coverage = edge_coverage(interp, args.bound, seconds=min(MAX_SECONDS, left or MAX_SECONDS))
+    seconds = min(MAX_SECONDS, left if left is not None else MAX_SECONDS)
+    coverage = edge_coverage(result.context, args.bound, seconds=seconds)
     control.disarm()
     control.set_phase("reporting the verdict")
-    return _report(args, interp, result, coverage)
+    return _report(args, result, coverage)
 
 
 def _inapplicable_check_options(args) -> None:
@@ -434,8 +599,8 @@ def _inapplicable_check_options(args) -> None:
             )
         if args.solver is not None:
             _warn(f"--solver {args.solver} has no effect with --engine explicit")
-    if args.json and args.full:
-        _warn("--full has no effect with --json (the JSON has every variable)")
+    if (args.json or args.format == "sarif") and args.full:
+        _warn("--full has no effect with --json or --format sarif")
     if args.seed != 0 and not (args.diagram or args.itf or args.command == "explain"):
         _warn("--seed only chooses the sample trace of explain, --diagram and --itf")
 
@@ -444,30 +609,50 @@ def _warn(text: str) -> None:
     print(f"ccverify: warning: {text}", file=sys.stderr)
 
 
-def _report(args, interp, result, coverage=None) -> int:
+def _coverage_text(args, cov) -> None:
+    """Edge coverage behind --coverage, and the warnings about dead edges (always)."""
+    if cov is None:
+        return
+    from verifier.output.coverage import coverage_lines, coverage_warnings
+
+    if args.coverage:
+        print("\n".join(coverage_lines(cov)))
+    for line in coverage_warnings(cov):
+        print(f"warning: {line}")
+
+
+def _report(args: argparse.Namespace, result: CheckResult, coverage=None) -> int:
     """Print a check's result (``check``, ``explain``) and write the files asked for; the
     exit code is the verdict's, also when a file cannot be written (docs/output.md)."""
+    from verifier.core.files import STDOUT, atomic_write, write_failure
     from verifier.core.result import Verdict
     from verifier.output import explain as ex
-    from verifier.output.files import atomic_write, write_failure
     from verifier.output.render import result_json
-    from verifier.output.terminal import emit, explain_view, make_console, result_view, verdict_text
+    from verifier.output.terminal import emit, explain_view, make_console, result_view
 
-    code = result.verdict.exit_code
-    console = make_console(sys.stdout, no_color=args.no_color)
+    interp = result.context
+    # With --itf -, standard output carries the trace alone; the report goes to stderr.
+    console = make_console(sys.stderr if args.itf == STDOUT else sys.stdout, no_color=args.no_color)
     explaining = args.command == "explain"
     trace, sample = result.trace, False
     if trace is None and result.verdict.closed and (explaining or args.diagram or args.itf):
         trace, sample = ex.sample_trace(interp, args.bound, args.seed), True
+    code = result.verdict.exit_code
     if args.json:
-        from verifier.output.coverage import coverage_json
-
-        doc = result_json(interp, result)
+        body = result_json(result)
         if coverage is not None:
-            doc["coverage"] = coverage_json(coverage)
-        print(json.dumps(doc, indent=2))
+            from verifier.output.coverage import coverage_json
+
+            body["coverage"] = coverage_json(coverage)
+        if explaining and trace is not None:
+            body["reordering"] = ex.reordering_json(interp, trace, sample=sample, seed=args.seed)
+        _print_json(envelope(args.command, body))
+    elif args.format == "sarif":
+        from verifier.output.sarif import sarif_log
+
+        print(json.dumps(sarif_log(interp, result, version=ccverify_version()), indent=2))
     else:
-        parts = result_view(interp, result, full=args.full)
+        parts = result_view(result, full=args.full)
         if explaining and trace is not None:
             parts += [""] + explain_view(
                 interp,
@@ -479,10 +664,12 @@ def _report(args, interp, result, coverage=None) -> int:
         emit(console, parts)
         _coverage_text(args, coverage)
     sys.stdout.flush()
-    if (args.diagram or args.itf) and trace is None:
+    if not (args.diagram or args.itf):
+        return code
+    if trace is None:
         print(f"ccverify: no trace to export (verdict {result.verdict.value})", file=sys.stderr)
         return code
-    title = f"{interp.model.name}: {verdict_text(result)}"
+    title = f"{interp.model.name}: {result.describe()}"
     if args.diagram:
         from verifier.output.diagram import counterexample_panels, sample_panels, write_diagram
 
@@ -517,36 +704,22 @@ def _report(args, interp, result, coverage=None) -> int:
         )
         try:
             atomic_write(args.itf, dump_itf(doc))
-            if not args.quiet:
+            if not args.quiet and args.itf != STDOUT:
                 print(f"ccverify: ITF trace written to {args.itf}", file=sys.stderr)
         except OSError as err:
             print(write_failure("--itf", args.itf, err), file=sys.stderr)
     return code
 
 
-def _coverage_text(args, cov) -> None:
-    """Edge coverage behind --coverage, and the warnings about dead edges (always)."""
-    if cov is None:
-        return
-    from verifier.output.coverage import coverage_lines, coverage_warnings
+def _require_diagram_extra() -> None:
+    """--diagram draws with matplotlib, an optional extra: say how to get it (exit 2)."""
+    import importlib.util
 
-    if args.coverage:
-        print("\n".join(coverage_lines(cov)))
-    for line in coverage_warnings(cov):
-        print(f"warning: {line}")
-
-
-def _check_limits(args) -> None:
-    """--bound, --witness-bound and --timeout, shared by check, explain, synth, survey."""
-    if args.bound < 1:
-        raise UsageError(f"--bound must be at least 1, got {args.bound}")
-    if args.witness_bound is not None and args.witness_bound < args.bound:
+    if importlib.util.find_spec("matplotlib") is None:
         raise UsageError(
-            "--witness-bound must be at least --bound (the reordering lemma "
-            "needs room for a witness as long as the trace)"
+            "--diagram needs matplotlib, which is not installed: pip install "
+            "'ccverify[diagram]' (from a checkout of the repository: pip install '.[diagram]')"
         )
-    if args.timeout is not None and args.timeout <= 0:
-        raise UsageError("--timeout must be positive")
 
 
 def _prepare_dump_dir(path: str) -> None:
@@ -568,19 +741,27 @@ def _prepare_dump_dir(path: str) -> None:
         raise UsageError(f"--smt2 {path}: cannot write there (permission denied)")
 
 
-_T0 = time.monotonic()
+_OPEN: list = []  # progress displays to close when the command ends
 
 
-def _progress(text: str) -> None:
-    print(f"[{time.monotonic() - _T0:6.1f}s] {text}", file=sys.stderr, flush=True)
+def _progress_for(args, silent: bool = False):
+    """The progress display on stderr (verifier/output/progress.py), or None with
+    ``--quiet`` or when ``silent`` (a machine-readable output is on stdout)."""
+    if args.quiet or silent:
+        return None
+    from verifier.output.progress import Progress
+
+    progress = Progress(sys.stderr)
+    _OPEN.append(progress)
+    return progress
 
 
 def cmd_parse(args) -> int:
-    model = _load(args)
+    model, _ = _load(args)
     if args.json:
         from verifier.output.export import ir_json
 
-        print(json.dumps(ir_json(model), indent=2))
+        _print_json(envelope("parse", {"file": model.file, "ir": ir_json(model)}))
         return 0
     from dsl.pretty import expr_str, round_str
 
@@ -617,12 +798,10 @@ def cmd_parse(args) -> int:
 def cmd_simulate(args) -> int:
     from verifier.output.render import format_step
     from verifier.semantics.conditions import step_violations
-    from verifier.semantics.interp import Interpreter
 
     if args.steps < 0:
         raise UsageError("--steps must be non-negative")
-    model = _load(args)
-    interp = Interpreter(model)
+    model, interp = _load(args)
     steps = interp.random_walk(random.Random(args.seed), args.steps)
     print(f"{model.name}: random trace, seed {args.seed}")
     for i, step in enumerate(steps):
@@ -636,10 +815,7 @@ def _synth_options(args):
     from verifier.core.result import Engine
     from verifier.synth.pipeline import SynthOptions
 
-    _check_limits(args)
-    if args.jobs < 1 or args.max_combos < 1 or (args.max_checks or 1) < 1:
-        raise UsageError("--jobs, --max-combos and --max-checks must be at least 1")
-    return SynthOptions(
+    return SynthOptions.of(
         bound=args.bound,
         witness_bound=args.witness_bound,
         engine=Engine(args.engine),
@@ -653,64 +829,96 @@ def _synth_options(args):
     )
 
 
+def _executor(args):
+    """The Dask executor of ``--scheduler`` (a context manager), or a null context."""
+    import contextlib
+
+    if args.scheduler is None:
+        return contextlib.nullcontext(None)
+    if args.jobs != 1:
+        raise UsageError("--scheduler and --jobs both choose where the checks run; give one")
+    from verifier.synth.scale import dask_executor, parse_scheduler
+
+    parse_scheduler(args.scheduler)  # a usage error before any work
+    return dask_executor(args.scheduler)
+
+
 def cmd_synth(args) -> int:
     from verifier.output.synth_report import format_report, report_json
     from verifier.synth.attrs import unknown_attribute
     from verifier.synth.pipeline import synthesize
 
     opts = _synth_options(args)
-    model = _load(args)
+    model, _ = _load(args)
     if args.attribute is not None:
         problem = unknown_attribute(model, args.attribute)
         if problem:
             raise UsageError(f"--attribute {args.attribute}: {problem}")
-    progress = None if args.quiet or args.json else _progress
-    report = synthesize(model, opts, progress)
+    progress = _progress_for(args, args.json)
+    with _executor(args) as executor:
+        report = synthesize(model, opts, progress, executor)
+    if progress is not None:
+        progress.close()
     if args.json:
-        print(json.dumps(report_json(report), indent=2))
+        _print_json(envelope("synth", report_json(report)))
     else:
         print(format_report(report, details=not args.brief))
     return 0
 
 
 def cmd_survey(args) -> int:
-    from verifier.output.files import atomic_write, check_output_path, write_failure
-    from verifier.synth.survey import run_survey, survey_json, survey_markdown
+    from verifier.core.files import STDOUT, atomic_write, check_output_path, write_failure
+    from verifier.output.survey_report import survey_json, survey_markdown
+    from verifier.synth.survey import run_survey
 
     opts = _synth_options(args)
-    check_output_path("--markdown", args.markdown, protect=args.files, allow_stdout=True)
-    check_output_path("--json", args.json, protect=args.files, allow_stdout=True)
-    if args.markdown is not None and args.markdown == args.json:
-        raise UsageError(f"--markdown and --json name the same file {args.json}")
+    for flag in ("--output", "--markdown"):
+        check_output_path(flag, getattr(args, flag[2:]), protect=args.files, allow_stdout=True)
+    if args.output is not None and args.output == args.markdown and args.output != STDOUT:
+        raise UsageError(f"--output and --markdown name the same file {args.output}")
+    overrides = _overrides(args.set)
     if args.attribute is not None:
-        _survey_attribute(args.files, args.attribute)
-    survey = run_survey(args.files, opts, args.attribute, None if args.quiet else _progress)
+        _survey_attribute(args.files, args.attribute, overrides)
+    progress = _progress_for(args)
+    with _executor(args) as executor:
+        survey = run_survey(
+            args.files,
+            opts,
+            args.attribute,
+            progress,
+            overrides=overrides,
+            executor=executor,
+            runner=f"Dask scheduler {args.scheduler}" if args.scheduler else "",
+        )
+    if progress is not None:
+        progress.close()
     text = survey_markdown(survey)
     code = 0 if all(e.report is not None for e in survey.entries) else 3
-    if args.markdown != "-":
-        print(text, end="")
-    sys.stdout.flush()
-    outputs = [("--markdown", args.markdown, lambda: text)]
-    outputs.append(("--json", args.json, lambda: json.dumps(survey_json(survey), indent=2) + "\n"))
-    for flag, path, make in outputs:
+    report = dumps(envelope("survey", survey_json(survey))) + "\n" if args.json else text
+    # the report first, then the extra file; a file that fails is one error line and the
+    # exit code stays the survey's (docs/output.md, "Output files")
+    for flag, path, data in (
+        ("--output", args.output or STDOUT, report),
+        ("--markdown", args.markdown, text),
+    ):
         if path is None:
             continue
         try:
-            atomic_write(path, make())
+            atomic_write(path, data)
         except OSError as err:
             print(write_failure(flag, path, err), file=sys.stderr)
     return code
 
 
-def _survey_attribute(files: list[str], attribute: str) -> None:
-    """An --attribute no surveyed model has is an error (listing what they have)."""
+def _survey_attribute(files: list[str], attribute: str, overrides: dict[str, int]) -> None:
+    """An --attribute that no surveyed model has is an error (listing what they have)."""
     from dsl.loader import load_model
     from verifier.synth.attrs import unknown_attribute
 
     problems = []
     for f in files:
         try:
-            model = load_model(f)
+            model = load_model(f, overrides)
         except CCError:
             return  # the survey reports the model's error itself
         problem = unknown_attribute(model, attribute)
@@ -718,6 +926,67 @@ def _survey_attribute(files: list[str], attribute: str) -> None:
             return
         problems.append(f"{f}: {problem}")
     raise UsageError(f"--attribute {attribute}: no surveyed model has it; " + "; ".join(problems))
+
+
+def cmd_test(args) -> int:
+    """``ccverify test``: exit 0 when every expectation is met, 1 when one is not."""
+    import os
+
+    from verifier.core.files import atomic_write, check_output_path
+    from verifier.core.result import CheckOptions, Engine
+    from verifier.engines.expect import (
+        CaseResult,
+        Expectation,
+        ExpectationError,
+        model_files,
+        parse_expectations,
+        run_expectation,
+    )
+    from verifier.output.testreport import cases_json, github_annotations, junit_xml, table
+
+    files = model_files(args.paths)
+    check_output_path("--junit", args.junit, protect=[str(f) for f in files])
+    if args.timeout is not None and args.timeout <= 0:
+        raise UsageError("--timeout must be positive")
+
+    def opts_for(exp: Expectation) -> CheckOptions:
+        return CheckOptions(
+            bound=exp.bound, engine=Engine(args.engine), solver=args.solver, timeout=args.timeout
+        )
+
+    cases: list[CaseResult] = []
+    progress = _progress_for(args, args.json)
+    for path in files:
+        try:
+            exps = parse_expectations(path)
+        except ExpectationError as err:
+            cases.append(
+                CaseResult(Expectation(path, "?", 0, None, (), False), False, message=str(err))
+            )
+            continue
+        if not exps:
+            none = Expectation(path, "?", 0, None, (), False, 0, "(none)")
+            cases.append(CaseResult(none, False, message="the header has no '# expect:' line"))
+        for exp in exps:
+            if exp.slow and not args.slow:
+                cases.append(CaseResult(exp, True, skipped=True, message="slow (--slow runs it)"))
+                continue
+            case = run_expectation(exp, opts_for)
+            cases.append(case)
+            if progress is not None:
+                state = "pass" if case.passed else "FAIL"
+                progress(f"{state} {exp.model}:{exp.line} ({case.message}, {case.seconds:.1f} s)")
+    if progress is not None:
+        progress.close()
+    if args.junit:
+        atomic_write(args.junit, junit_xml(cases))
+    if args.json:
+        _print_json(envelope("test", cases_json(cases)))
+    else:
+        print(table(cases), end="")
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        print(github_annotations(cases), end="")
+    return 0 if all(c.passed or c.skipped for c in cases) else 1
 
 
 if __name__ == "__main__":

@@ -134,7 +134,7 @@ def _watch(fd: int) -> None:
         # main thread blocked (waiting for a worker's result): wake it, so that it runs
         # the handler.
         with contextlib.suppress(Exception):
-            signal.pthread_kill(threading.main_thread().ident, _NUDGE)
+            signal.pthread_kill(threading.main_thread().ident or 0, _NUDGE)
 
 
 _installed = [False]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from verifier.core.result import describe_verdict
 from verifier.core.runtime import Trace
-from verifier.output.render import trace_json
+from verifier.output.render import trace_json, violations_json
 from verifier.semantics.conditions import fmt_round
 from verifier.semantics.interp import Interpreter
 from verifier.synth.attrs import Mono
@@ -11,11 +12,7 @@ from verifier.synth.pipeline import Status, SynthReport, SynthRow
 
 
 def _verdict(row: SynthRow, bound: int) -> str:
-    if row.status is Status.CLOSED_BOUNDED:
-        return f"closed up to bound {bound}"
-    if row.status is Status.NOT_CLOSED and row.cex_length is not None:
-        return f"not closed ({row.cex_length} events)"
-    return row.status.value
+    return describe_verdict(row.status, bound, events=row.cex_length)
 
 
 def _evidence(row: SynthRow, bound: int) -> str:
@@ -170,10 +167,7 @@ def row_json(rep: SynthReport, r: SynthRow) -> dict:
             out["counterexample"] = {
                 "length": len(res.trace),
                 "trace": trace_json(interp, res.trace),
-                "violations": [
-                    {"step": v.step + 1, "condition": v.condition, "text": v.text}
-                    for v in res.violations
-                ],
+                "violations": violations_json(interp, res.trace, res.violations),
             }
     if r.confirmation is not None:
         out["confirmation"] = {
@@ -189,10 +183,14 @@ def row_json(rep: SynthReport, r: SynthRow) -> dict:
 
 
 def report_json(rep: SynthReport) -> dict:
+    """A synthesis report as JSON (the body of ``synth --json``; see docs/output.md)."""
     o = rep.options
+    interp = Interpreter(rep.model)
     return {
         "model": rep.model.name,
         "file": rep.model.file,
+        "constants": {n: v for n, v in rep.model.constants},
+        "processes": [str(p) for p in interp.procs],
         "bound": o.bound,
         "witness_bound": o.kprime,
         "engine": o.engine.value,

@@ -13,16 +13,16 @@ import os
 from typing import IO
 
 from rich import box
-from rich.console import Console, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from verifier.core.result import CheckResult, Verdict, Violation
 from verifier.core.runtime import Round, Step, Trace
-from verifier.core.values import format_value
 from verifier.output.explain import Reordering, deliveries, inversions
-from verifier.output.render import changed_vars, format_message
+from verifier.output.render import changed_vars, edge_location, event_label, format_message
 from verifier.semantics.conditions import fmt_round, plural
 from verifier.semantics.interp import Interpreter
 
@@ -41,11 +41,13 @@ def use_color(file: IO[str], no_color: bool = False) -> bool:
 
 
 def make_console(file: IO[str], *, no_color: bool = False) -> Console:
-    """A console writing to ``file``: styled on a colour terminal, plain text otherwise
-    (then ``PLAIN_WIDTH`` columns wide, or ``$COLUMNS``)."""
+    """A console writing to ``file``: styled on a colour terminal, plain text otherwise.
+    On a terminal the text is laid out at the terminal's width, coloured or not; written
+    to a pipe or a file it is ``$COLUMNS`` wide, else ``PLAIN_WIDTH``."""
     color = use_color(file, no_color)
-    width = None
-    if not color:
+    width = None  # a terminal: its real width, with or without colour (rich asks it)
+    isatty = getattr(file, "isatty", None)
+    if not (isatty and isatty()):
         try:
             width = int(os.environ.get("COLUMNS", "")) or PLAIN_WIDTH
         except ValueError:
@@ -83,9 +85,7 @@ def emit(console: Console, parts: list) -> None:
 
 def verdict_text(result: CheckResult) -> str:
     """``closed (all bounds)``, ``closed up to bound 4``, ``not closed`` or ``unknown``."""
-    if result.verdict is Verdict.CLOSED_BOUNDED:
-        return f"closed up to bound {result.bound}"
-    return result.verdict.value
+    return result.describe()
 
 
 def banner(model_name: str, result: CheckResult) -> RenderableType:
@@ -116,9 +116,10 @@ def stats_line(result: CheckResult) -> Text:
     )
 
 
-def result_view(interp: Interpreter, result: CheckResult, full: bool = False) -> list:
+def result_view(result: CheckResult, full: bool = False) -> list:
     """The banner, the evidence (the counterexample as a table, or why closed / unknown)
     and the statistics."""
+    interp = result.context
     out: list = [banner(interp.model.name, result)]
     kp = result.witness_bound
     if result.verdict is Verdict.NOT_CLOSED and result.trace is not None:
@@ -154,14 +155,53 @@ def _round_cell(interp: Interpreter, step: Step) -> Text:
 
 
 def event_name(interp: Interpreter, step: Step) -> str:
-    edge = interp.proc_role(step.proc).edge(step.edge)
-    params = ", ".join(f"{n}={format_value(t, v)}" for (n, t), v in zip(edge.params, step.params))
-    return step.edge + (f"({params})" if params else "")
+    return event_label(interp, step)
 
 
 def _crossing(interp: Interpreter, steps: tuple[Step, ...]) -> set[int]:
     """Positions of the events receiving a message that crosses a round boundary."""
     return {d.recv for d in deliveries(interp, steps) if d.crosses and d.recv is not None}
+
+
+NARROW_BELOW = 100  # columns: under this the trace is a list, not a table
+
+
+class _ByWidth:
+    """A renderable that is ``wide`` when it has at least ``NARROW_BELOW`` columns, else
+    ``narrow`` (so 80-column terminals get a layout made for them, not a squeezed table)."""
+
+    def __init__(self, wide: RenderableType, narrow: RenderableType):
+        self.wide, self.narrow = wide, narrow
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.wide if options.max_width >= NARROW_BELOW else self.narrow
+
+
+def _event_lines(
+    interp: Interpreter,
+    i: int,
+    step: Step,
+    violations: tuple[Violation, ...],
+    full: bool,
+    crossing: set[int],
+) -> list[Text]:
+    lines: list[Text] = []
+    if step.consumed is not None:
+        lines.append(
+            Text(
+                "received " + format_message(interp, step.consumed, direction="from"),
+                style="red" if i in crossing else "",
+            )
+        )
+    for name, a, b in changed_vars(interp, step, full):
+        lines.append(Text(f"{name}: {a} -> {b}" if a != b else f"{name} = {a}"))
+    for m in step.sent:
+        lines.append(Text("sent " + format_message(interp, m)))
+    for v in violations:
+        if v.step == i:
+            where = edge_location(interp, step)
+            lines.append(Text(f"!! breaks '{v.condition}' ({where}): {v.text}", style="bold red"))
+    return lines
 
 
 def trace_table(
@@ -171,12 +211,43 @@ def trace_table(
     full: bool = False,
     kappas: tuple[Round, ...] | None = None,
     numbers: tuple[int, ...] | None = None,
-) -> Table:
+) -> RenderableType:
     """One row per event: process, edge, round (a change in bold), and what happened:
     the message received (red when it crosses a round boundary), the variables that
     changed (all with ``full``), the messages sent, the local conditions broken (red).
     With ``kappas`` (a grouped ordering) a column gives each event's kappa and a rule
-    separates the rounds; ``numbers`` replaces the event numbers (original positions)."""
+    separates the rounds; ``numbers`` replaces the event numbers (original positions).
+    Under ``NARROW_BELOW`` columns the same content is a list: a heading line per event
+    and its details indented below it."""
+    return _ByWidth(
+        _wide_table(interp, steps, violations, full, kappas, numbers),
+        _narrow_list(interp, steps, violations, full, kappas, numbers),
+    )
+
+
+def _narrow_list(interp, steps, violations, full, kappas, numbers) -> Group:
+    parts: list[RenderableType] = []
+    crossing = _crossing(interp, steps)
+    width = len(str(max(numbers) if numbers else len(steps)))
+    for i, step in enumerate(steps):
+        red = any(v.step == i for v in violations)
+        head = Text.assemble(
+            (f"{numbers[i] if numbers else i + 1:>{width}}  {step.proc} ", ""),
+            (event_name(interp, step), "bold red" if red else "bold"),
+            "   round ",
+            _round_cell(interp, step),
+        )
+        if kappas is not None:
+            head.append(f"   kappa {fmt_round(kappas[i])}")
+        parts.append(head)
+        for line in _event_lines(interp, i, step, violations, full, crossing):
+            parts.append(Padding(line, (0, 0, 0, width + 4)))
+        if kappas is not None and i + 1 < len(steps) and kappas[i + 1] != kappas[i]:
+            parts.append(Text("╌" * 40, style="dim"))
+    return Group(*parts)
+
+
+def _wide_table(interp, steps, violations, full, kappas, numbers) -> Table:
     table = Table(box=ROUNDS_BOX, show_edge=False, pad_edge=False)
     table.add_column("#", justify="right")
     if kappas is not None:
@@ -187,21 +258,7 @@ def trace_table(
     table.add_column("received / changed / sent")
     crossing = _crossing(interp, steps)
     for i, step in enumerate(steps):
-        lines: list[Text] = []
-        if step.consumed is not None:
-            lines.append(
-                Text(
-                    "received " + format_message(interp, step.consumed, direction="from"),
-                    style="red" if i in crossing else "",
-                )
-            )
-        for name, a, b in changed_vars(interp, step, full):
-            lines.append(Text(f"{name}: {a} -> {b}" if a != b else f"{name} = {a}"))
-        for m in step.sent:
-            lines.append(Text("sent " + format_message(interp, m)))
-        for v in violations:
-            if v.step == i:
-                lines.append(Text(f"!! breaks '{v.condition}': {v.text}", style="bold red"))
+        lines = _event_lines(interp, i, step, violations, full, crossing)
         red = any(v.step == i for v in violations)
         row = [Text(str(numbers[i] if numbers else i + 1))]
         if kappas is not None:
@@ -275,7 +332,7 @@ def side_by_side(
     grid.add_column()
     grid.add_column()
     grid.add_row(left, right)
-    return grid
+    return _ByWidth(grid, Group(left, Text(""), right))  # narrow: one above the other
 
 
 def explain_view(

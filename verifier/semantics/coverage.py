@@ -137,7 +137,7 @@ def _attempts(interp: Interpreter, s: GState, table: dict, violation: str) -> No
             if ce.receive:
                 msgs = tuple(
                     m
-                    for m in box.get((p, e.msg), ())
+                    for m in box.get((p, e.msg or ""), ())
                     if e.sender_role is None or m.src.role == e.sender_role
                 )
             for m in msgs:
@@ -156,5 +156,5 @@ def _attempts(interp: Interpreter, s: GState, table: dict, violation: str) -> No
                     cov.guard_true += 1
                     cov.fired += 1
                     fired_here.add((p.role, e.name))
-    for key in fired_here:
-        table[key].states += 1
+    for fired in fired_here:
+        table[fired].states += 1

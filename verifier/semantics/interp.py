@@ -3,7 +3,7 @@
 This is the reference engine: every other engine is tested against it, and every
 counterexample is replayed by it before it is printed.  It follows the normative
 semantics of :mod:`dsl.ir` (values, total reads, range violations, inert events, tags) and
-DESIGN.md §2 (network as a multiset, events, traces).  Expression and statement
+docs/semantics.md §3 (network as a multiset, events, traces).  Expression and statement
 evaluation lives in :mod:`verifier.semantics.evalcore`; this module turns it into events.
 
 NOTE(successor-order): :meth:`Interpreter.successors` lists events in a fixed order —
@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from dsl.errors import Diagnostic, InternalError, ModelError
 from dsl.ir import Edge, EdgeKind, Expr, Model, Role, domain
 from verifier.core.runtime import GState, Local, Message, Proc, Round, Step, Trace
 from verifier.core.values import check_value, format_value, sort_key
-from verifier.semantics.evalcore import SELF, Compiler, ExprFn, StmtFn, Violation
+from verifier.semantics.evalcore import SELF, Compiler, ExprFn, OutOfRange, StmtFn
 
 __all__ = ["Interpreter", "ReplayError"]
 
@@ -71,7 +72,7 @@ class _CRole:
 
 
 def _as_round(vals: tuple) -> Round:
-    return tuple(int(v) for v in vals)  # type: ignore[call-overload]
+    return tuple(int(v) for v in vals)
 
 
 class Interpreter:
@@ -82,6 +83,10 @@ class Interpreter:
         synthesis); message tags are computed with the effective rounds."""
         self.model = model
         rounds = dict(rounds or {})
+        # The round expressions in use, per role (the declared ones unless overridden).
+        self.round_exprs: dict[str, tuple[Expr, ...]] = {
+            r.name: rounds.get(r.name, r.round) for r in model.roles
+        }
         unknown = set(rounds) - {r.name for r in model.roles}
         if unknown:
             raise InternalError(f"round override for unknown role(s) {sorted(unknown)}")
@@ -91,7 +96,9 @@ class Interpreter:
         self.procs: tuple[Proc, ...] = tuple(
             Proc(r.name, i) for r in model.roles for i in range(r.count)
         )
-        self._index: dict[Proc, int] = {p: i for i, p in enumerate(self.procs)}
+        # NOTE(process-order): the one global order of processes (roles as declared, then
+        # index), the order of GState.locals and of every projection tuple.
+        self.index: Mapping[Proc, int] = MappingProxyType({p: i for i, p in enumerate(self.procs)})
         self._proc_roles: tuple[_CRole, ...] = tuple(self._roles[p.role] for p in self.procs)
         self._msg_rounds: dict[str, tuple[tuple[str, ...], Callable] | None] = {}
         mcomp = Compiler(model, None)
@@ -145,7 +152,7 @@ class Interpreter:
 
     def proc_index(self, p: Proc) -> int:
         """The position of a process in :attr:`procs` (and in ``GState.locals``)."""
-        return self._index[p]
+        return self.index[p]
 
     def round_of(self, p: Proc, local: tuple) -> tuple[int, ...]:
         """The effective round of process ``p`` in local state ``local``."""
@@ -199,7 +206,8 @@ class Interpreter:
                             [
                                 Diagnostic(
                                     v.init.span or v.span,
-                                    f"the initial value of {v.name!r} is {format_value(v.ty, val)}, "
+                                    f"the initial value of {v.name!r} is "
+                                    f"{format_value(v.ty, val)}, "
                                     f"which is not in its type {v.ty}",
                                 )
                             ]
@@ -230,7 +238,7 @@ class Interpreter:
         out: list = []
         try:
             ce.body(loc, env, out)
-        except Violation as exc:
+        except OutOfRange as exc:
             self.last_violation = exc.stmt  # read by verifier.semantics.coverage
             return _VIOLATION
         post = tuple(loc)
@@ -277,7 +285,7 @@ class Interpreter:
     def _msg_key(self, m: Message) -> object:
         k = self._sort_keys.get(m)
         if k is None:
-            k = (self._index[m.src], sort_key(m.fields), m.tag)
+            k = (self.index[m.src], sort_key(m.fields), m.tag)
             self._sort_keys[m] = k
         return k
 
@@ -350,11 +358,34 @@ class Interpreter:
             states.append(s)
         return Trace(tuple(steps), tuple(states))
 
+    def _diff(self, st: Step, actual: tuple, recorded: tuple | None = None) -> str:
+        """The variables whose recorded and actual values differ, in the model's syntax."""
+        recorded = st.pre if recorded is None else recorded
+        decls = self.model.role(st.proc.role).vars
+        if len(recorded) != len(actual) or len(actual) != len(decls):
+            return f"recorded {len(recorded)} variables, actual {len(actual)}"
+        return "; ".join(
+            f"{d.name}: recorded {format_value(d.ty, a)}, actual {format_value(d.ty, b)}"
+            for d, a, b in zip(decls, recorded, actual)
+            if a != b
+        )
+
+    def _msgs(self, msgs) -> str:
+        """Messages in the model's syntax: ``Type(field=value, ...) to Dst``."""
+        out = []
+        for m in msgs:
+            decl = self.model.message(m.type)
+            args = ", ".join(
+                f"{n}={format_value(t, v)}" for (n, t), v in zip(decl.fields, m.fields)
+            )
+            out.append(f"{m.type}({args}) to {m.dst}")
+        return "[" + ", ".join(out) + "]"
+
     def _replay_step(self, i: int, s: GState, st: Step) -> GState:
         def fail(reason: str) -> ReplayError:
             return ReplayError(i, f"{st.proc} {st.edge}: {reason}")
 
-        pi = self._index.get(st.proc)
+        pi = self.index.get(st.proc)
         if pi is None:
             raise fail("no such process")
         crole = self._proc_roles[pi]
@@ -363,7 +394,7 @@ class Interpreter:
             raise fail(f"role {st.proc.role} has no edge {st.edge!r}")
         pre = s.locals[pi]
         if st.pre != pre:
-            raise fail(f"recorded pre-state {st.pre!r} differs from the actual {pre!r}")
+            raise fail(f"recorded pre-state differs from the actual one ({self._diff(st, pre)})")
         params = tuple(st.params)
         if len(params) != len(ce.param_names):
             raise fail(f"{len(params)} parameter values for {len(ce.param_names)} parameters")
@@ -376,11 +407,11 @@ class Interpreter:
                 raise fail("a receive edge without a consumed message")
             e = ce.edge
             if m.type != e.msg or m.dst != st.proc:
-                raise fail(f"consumed message {m} is not a {e.msg} for {st.proc}")
+                raise fail(f"consumed message {self._msgs([m])} is not a {e.msg} for {st.proc}")
             if e.sender_role is not None and m.src.role != e.sender_role:
                 raise fail(f"consumed message is not from role {e.sender_role}")
             if s.in_flight()[m] <= 0:
-                raise fail(f"consumed message {m} is not in flight")
+                raise fail(f"consumed message {self._msgs([m])} is not in flight")
         elif m is not None:
             raise fail("an internal edge cannot consume a message")
         r = self._fire(pi, ce, pre, params, m)
@@ -388,15 +419,9 @@ class Interpreter:
             raise fail(r)
         post, sent = r
         if post != st.post:
-            names = crole.var_names
-            diff = [
-                f"{n}: recorded {a!r}, actual {b!r}"
-                for n, a, b in zip(names, st.post, post)
-                if a != b
-            ]
-            if len(st.post) != len(post):
-                diff.append(f"recorded {len(st.post)} variables, actual {len(post)}")
-            raise fail("post-state differs (" + "; ".join(diff) + ")")
+            raise fail(f"post-state differs ({self._diff(st, post, st.post)})")
         if tuple(st.sent) != sent:
-            raise fail(f"messages sent differ: recorded {st.sent!r}, actual {sent!r}")
+            raise fail(
+                f"messages sent differ: recorded {self._msgs(st.sent)}, actual {self._msgs(sent)}"
+            )
         return self._next(s, pi, post, m, sent)

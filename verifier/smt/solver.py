@@ -9,6 +9,7 @@ Nothing else in ccverify imports z3 or cvc5.
 from __future__ import annotations
 
 import contextlib
+import io
 import math
 from collections.abc import Iterable
 
@@ -19,6 +20,7 @@ from pysmt.logics import QF_LIA, QF_UFLIRA, Logic
 from pysmt.solvers.solver import Solver
 
 from dsl.errors import UsageError
+from verifier.core.files import atomic_write
 
 SOLVERS = ("z3", "cvc5")
 SEED = 0
@@ -45,9 +47,13 @@ def make_solver(env: Environment, name: str = "z3", logic: Logic | str | None = 
             name=name, logic=logic, incremental=True, generate_models=True, random_seed=SEED
         )
     except NoSolverAvailableError as exc:  # pragma: no cover - depends on installation
+        import sys
+
+        # The extra only adds the solver's package: name it for this very interpreter,
+        # which works however ccverify was installed (a venv, a source tree, pipx).
         raise UsageError(
             f"the {name} solver is not installed here; install it with "
-            f"`pip install 'ccverify[{name}]'` (or `pip install {name}`)"
+            f"`{sys.executable} -m pip install {name}`"
         ) from exc
 
 
@@ -77,10 +83,6 @@ def write_smt2(
     for f in formulas:
         script.add(smtcmd.ASSERT, [f])
     script.add(smtcmd.CHECK_SAT, [])
-    import io
-
-    from verifier.output.files import atomic_write
-
     out = io.StringIO()
     if comment:
         out.write(f"; {comment}\n")
@@ -101,10 +103,8 @@ def set_time_limit(solver: Solver, seconds: float | None) -> None:
         return
     native = getattr(solver, "cvc5", None)
     if native is not None:
-        try:
+        with contextlib.suppress(Exception):
             native.setOption("tlimit-per", str(ms))
-        except Exception:
-            pass
 
 
 def interrupted(solver: Solver) -> bool:
@@ -129,3 +129,20 @@ def interrupt_solvers() -> None:
         return
     with contextlib.suppress(Exception):  # nothing to cancel
         z3.main_ctx().interrupt()
+
+
+def tool_versions() -> dict[str, str]:
+    """Versions of ccverify, z3, pysmt and Python, for reports."""
+    import platform
+
+    import pysmt
+    import z3
+
+    from verifier.core.versions import ccverify_version
+
+    return {
+        "python": platform.python_version(),
+        "ccverify": ccverify_version(),
+        "z3": z3.get_version_string(),
+        "pysmt": pysmt.__version__,
+    }

@@ -1,4 +1,4 @@
-"""Round-attribute synthesis (DESIGN.md §3): which attributes of the local state work as
+"""Round-attribute synthesis (docs/semantics.md §9): which attributes of the local state work as
 rounds, up to a bound.
 
 Pipeline for one model (``synthesize``):
@@ -51,19 +51,20 @@ import enum
 import itertools
 import multiprocessing
 import time
-from collections.abc import Callable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from typing import Any
 
 from dsl import ir
+from dsl.errors import UsageError
+from verifier.core.budget import BudgetExhausted
 from verifier.core.result import CheckOptions, CheckResult, Engine, Verdict
 from verifier.synth.attrs import (
     DECLARED,
     LISTED,
     AttrFacts,
     Attribute,
-    BudgetExceeded,
     Drop,
     Mono,
     OneStepMonotone,
@@ -78,24 +79,56 @@ from verifier.synth.confirm import Confirmation, confirm_counterexample
 
 @dataclass(frozen=True)
 class SynthOptions:
-    bound: int
-    witness_bound: int | None = None
-    engine: Engine = Engine.SMT  # the engine of the closure checks
+    """Synthesis options: the options of every closure check (``check``; its ``timeout`` is
+    per closure check, its ``rounds`` ignored: each candidate brings its own) composed with
+    what only synthesis has.  Validated here and in :class:`CheckOptions` (NOTE(options))."""
+
+    check: CheckOptions
     # The engine of the bounded attribute facts: the explicit layered search (exact, one
     # exploration for all attributes; SMT when it exceeds its budget) or SMT.
     attr_engine: Engine = Engine.EXPLICIT
-    solver: str = "z3"
     jobs: int = 1
-    timeout: float | None = None  # per closure check, seconds
     max_combos: int = 12  # multi-role candidates kept per arity (after ranking)
     max_checks: int | None = None  # closure checks per model (by priority), None: all
     # Candidates about this attribute are checked first (see RoundCandidate.about).
     focus: str | None = None
     confirm_nodes: int = 1_000_000  # node budget of each explicit confirmation
 
+    def __post_init__(self) -> None:
+        if self.jobs < 1 or self.max_combos < 1 or (self.max_checks or 1) < 1:
+            raise UsageError("--jobs, --max-combos and --max-checks must be at least 1")
+
+    @classmethod
+    def of(cls, **kw: Any) -> SynthOptions:
+        """``SynthOptions.of(bound=4, jobs=2)``: keyword arguments naming CheckOptions fields
+        go to ``check``, the others to the synthesis options."""
+        names = {f.name for f in dataclasses.fields(CheckOptions)}
+        check = CheckOptions(**{k: v for k, v in kw.items() if k in names})
+        return cls(check, **{k: v for k, v in kw.items() if k not in names})
+
+    @property
+    def bound(self) -> int:
+        return self.check.bound
+
+    @property
+    def witness_bound(self) -> int | None:
+        return self.check.witness_bound
+
     @property
     def kprime(self) -> int:
-        return self.witness_bound if self.witness_bound is not None else self.bound
+        return self.check.kprime
+
+    @property
+    def engine(self) -> Engine:
+        return self.check.engine
+
+    @property
+    def solver(self) -> str:
+        return self.check.solver
+
+    @property
+    def timeout(self) -> float | None:
+        return self.check.timeout
 
 
 @dataclass(frozen=True)
@@ -222,7 +255,7 @@ def analyse_attributes(
             if opts.attr_engine is Engine.EXPLICIT:
                 try:
                     return explicit_attr_facts(model, attrs, opts.bound, one)
-                except BudgetExceeded as err:
+                except BudgetExhausted as err:
                     if progress:
                         progress(f"explicit attribute search stopped ({err}); using SMT")
             if smt is None:
@@ -333,28 +366,53 @@ def strip_message_rounds(model: ir.Model) -> ir.Model:
 def check_candidate(
     model: ir.Model, rounds: dict | None, copts: CheckOptions, confirm_nodes: int
 ) -> tuple[CheckResult, Confirmation | None]:
-    """Closure of ``model`` with ``rounds`` (picklable: run in worker processes), and the
-    explicit confirmation of a counterexample."""
+    """Closure of ``model`` with ``rounds``, and the explicit confirmation of a
+    counterexample.  The result is detached (it may cross a process boundary)."""
     from verifier.engines.dispatch import run_check
 
     result = run_check(model, dataclasses.replace(copts, rounds=rounds))
     conf = None
     if result.verdict is Verdict.NOT_CLOSED and result.trace is not None:
         conf = confirm_counterexample(model, rounds, result.trace, copts.kprime, confirm_nodes)
-    return result, conf
+    return result.detached(), conf
+
+
+@dataclass(frozen=True)
+class CheckTask:
+    """One closure check of synthesis (picklable: it runs in worker processes)."""
+
+    model: ir.Model
+    rounds: dict[str, tuple[ir.Expr, ...]] | None
+    options: CheckOptions
+    confirm_nodes: int
+
+    def __call__(self) -> tuple[CheckResult, Confirmation | None]:
+        return check_candidate(self.model, self.rounds, self.options, self.confirm_nodes)
+
+
+def run_tasks(
+    tasks: list[CheckTask], executor: Executor | None
+) -> Iterator[tuple[CheckResult, Confirmation | None]]:
+    """The results of ``tasks`` in order: with an executor every task is submitted now and
+    the results are waited for as they are consumed; without one each task runs inline
+    when its result is consumed."""
+    if executor is None:
+        return (t() for t in tasks)
+    futures = [executor.submit(t) for t in tasks]
+    return (f.result() for f in futures)
 
 
 @dataclass
 class SynthPlan:
     """A model's rows after the attribute analysis, and the closure checks still to run
-    (``tasks[i]`` are the arguments of :func:`check_candidate` for ``todo[i]``)."""
+    (``tasks[i]`` checks ``todo[i]``)."""
 
     model: ir.Model
     options: SynthOptions
     facts: dict[Attribute, AttrFacts]
     rows: list[SynthRow]
     todo: list[SynthRow]
-    tasks: list[tuple]
+    tasks: list[CheckTask]
     notes: list[str]
     start: float
     attr_seconds: float
@@ -369,6 +427,13 @@ def _priority(row: SynthRow, rank: tuple, opts: SynthOptions) -> tuple:
     return (not c.declared, not c.about(opts.focus), not listed, rank)
 
 
+def _only_part(row: SynthRow) -> Attribute:
+    """The attribute of a one-role row (rows to check always have one)."""
+    part = row.candidate.parts[0]
+    assert part is not None
+    return part
+
+
 def _link_same(todo: list[SynthRow], facts: dict[Attribute, AttrFacts]) -> list[SynthRow]:
     """NOTE(same-within-bound): in a one-role model, a component that never changes within
     the bound is, on every trace of at most K events, the same constant (its initial value,
@@ -378,10 +443,10 @@ def _link_same(todo: list[SynthRow], facts: dict[Attribute, AttrFacts]) -> list[
     without it.  Such a row is linked to that candidate's row instead of checked; the rows
     still to check are returned."""
     still = {e for a, f in facts.items() if a.arity == 1 and not f.changes for e in a.exprs}
-    by_exprs = {r.candidate.parts[0].exprs: r for r in todo}
+    by_exprs = {_only_part(r).exprs: r for r in todo}
     out = []
     for r in todo:
-        exprs = r.candidate.parts[0].exprs
+        exprs = _only_part(r).exprs
         kept = tuple(e for e in exprs if e not in still)
         target = by_exprs.get(kept)
         if kept != exprs and target is not None:
@@ -411,6 +476,7 @@ def plan(
         else:
             status = Status.TRIVIAL if (gran or 1) < 2 else Status.SKIPPED
         rows.append(SynthRow(c, mono, how, drop, drop_attr, gran, status))
+    ranks: dict[int, tuple[int, int | str]]
     if len(model.roles) == 1:
         ranks = {id(r): (-(r.granularity or 0), r.candidate.text) for r in rows}
     else:
@@ -436,18 +502,12 @@ def plan(
         for r in todo[opts.max_checks :]:
             r.note = "not checked: over --max-checks"
         todo = todo[: opts.max_checks]
-    copts = CheckOptions(
-        bound=opts.bound,
-        witness_bound=opts.witness_bound,
-        engine=opts.engine,
-        solver=opts.solver,
-        timeout=opts.timeout,
-    )
+    copts = dataclasses.replace(opts.check, rounds=None)
     stripped = strip_message_rounds(model)
     tasks = [
-        (model, None, copts, opts.confirm_nodes)
+        CheckTask(model, None, copts, opts.confirm_nodes)
         if r.candidate.declared
-        else (stripped, r.candidate.rounds(), copts, opts.confirm_nodes)
+        else CheckTask(stripped, r.candidate.rounds(), copts, opts.confirm_nodes)
         for r in todo
     ]
     return SynthPlan(model, opts, facts, rows, todo, tasks, notes, start, attr_seconds)
@@ -462,10 +522,7 @@ def complete(p: SynthPlan, results, progress: Callable[[str], None] | None = Non
             row.status = Status.UNKNOWN
             row.note = f"the engines disagree: {conf.text}"
         if progress:
-            progress(
-                f"{p.model.name}: [{i + 1}/{len(p.todo)}] {row.candidate.text}: "
-                f"{res.verdict.value} ({res.stats.seconds:.1f} s)"
-            )
+            progress(row_line(p, i, res))
     for row in p.rows:
         t = row.same_as
         if t is not None:
@@ -497,6 +554,40 @@ def complete(p: SynthPlan, results, progress: Callable[[str], None] | None = Non
     )
 
 
+def row_line(p: SynthPlan, i: int, res: CheckResult, done: int | None = None) -> str:
+    """The progress line of closure check ``i`` of ``p`` (``done``: how many finished)."""
+    n = done if done is not None else i + 1
+    return (
+        f"{p.model.name}: [{n}/{len(p.todo)}] {p.todo[i].candidate.text}: "
+        f"{res.verdict.value} ({res.stats.seconds:.1f} s)"
+    )
+
+
+def gather(batches: list[tuple[SynthPlan, list]], progress: Callable[[str], None] | None):
+    """Wait for the futures of every ``(plan, futures)`` batch, reporting each result as it
+    completes (not in submission order); returns each batch's results in task order.
+    Works with any :mod:`concurrent.futures` executor's futures (a process pool, Dask's
+    ``Client.get_executor()``)."""
+    where = {f: (b, i) for b, (_, fs) in enumerate(batches) for i, f in enumerate(fs)}
+    finished = [0] * len(batches)
+    for f in _as_completed(where):
+        b, i = where[f]
+        finished[b] += 1
+        if progress:
+            res, _ = f.result()
+            progress(row_line(batches[b][0], i, res, finished[b]))
+    return [[f.result() for f in fs] for _, fs in batches]
+
+
+def _as_completed(futures) -> Iterator:
+    """``as_completed``, waking up every quarter second so that a signal is handled at
+    once even when another thread received it (NOTE(run-control))."""
+    pending = set(futures)
+    while pending:
+        done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+        yield from done
+
+
 def _worker_init() -> None:
     """Workers leave signals to the parent (NOTE(run-control)): a terminal's Ctrl-C reaches
     the whole process group, and only the parent reports it; it then kills the workers."""
@@ -513,16 +604,6 @@ def make_executor(jobs: int) -> ProcessPoolExecutor:
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_worker_init,
     )
-
-
-def result_of(future: Future) -> object:
-    """``future.result()``, waking up every quarter second so that a signal is handled at
-    once even when another thread received it (NOTE(run-control))."""
-    while True:
-        try:
-            return future.result(timeout=0.25)
-        except FutureTimeout:
-            continue
 
 
 def stop_executor(executor: Executor, *, abort: bool) -> None:
@@ -543,7 +624,7 @@ def stop_executor(executor: Executor, *, abort: bool) -> None:
     from multiprocessing import resource_tracker
 
     with contextlib.suppress(Exception):  # reap the tracker too: nothing may outlive us
-        resource_tracker._resource_tracker._stop()
+        resource_tracker._resource_tracker._stop()  # type: ignore[attr-defined]
 
 
 def synthesize(
@@ -561,11 +642,10 @@ def synthesize(
     abort = True
     try:
         if executor is None:
-            results = (check_candidate(*t) for t in p.tasks)
+            report = complete(p, run_tasks(p.tasks, None), progress)
         else:
-            futures = [executor.submit(check_candidate, *t) for t in p.tasks]
-            results = (result_of(f) for f in futures)
-        report = complete(p, results, progress)
+            futures = [executor.submit(t) for t in p.tasks]
+            report = complete(p, gather([(p, futures)], progress)[0], None)
         abort = False
         return report
     finally:
