@@ -102,11 +102,13 @@ CASES: dict[str, Case] = {
         ("--markdown /nonexistent/x.md: no such directory",),
         ("analysed",),
     ),
-    "survey-json-missing-dir": Case(
-        ("survey", "{ping}", "--json", "/nonexistent/x.json"), 2, ("no such directory",)
+    "survey-output-missing-dir": Case(
+        ("survey", "{ping}", "--json", "--output", "/nonexistent/x.json"),
+        2,
+        ("--output /nonexistent/x.json: no such directory",),
     ),
-    "survey-json-is-the-model": Case(
-        ("survey", "{ping}", "--json", "{ping}"), 2, ("refusing to overwrite the model file",)
+    "survey-output-is-the-model": Case(
+        ("survey", "{ping}", "--output", "{ping}"), 2, ("refusing to overwrite the model file",)
     ),
     "itf-dev-full": Case(
         ("check", "{ping}", "--bound", "4", "--itf", "/dev/full", "-q"),
@@ -262,9 +264,11 @@ def test_non_utf8_model_is_a_model_error_at_line_and_column(tmp_path):
 
 def test_late_write_failure_of_survey_keeps_the_survey(tmp_path):
     """/dev/full passes the early check (it is writable) and fails when written."""
-    r = run("survey", str(EXAMPLES / "ping_closed.cc"), "--bound", "2", "-q", "--json", "/dev/full")
+    r = run(
+        "survey", str(EXAMPLES / "ping_closed.cc"), "--bound", "2", "-q", "--markdown", "/dev/full"
+    )
     assert r.returncode == 0, r.stderr
-    assert "--json /dev/full: cannot write" in r.stderr
+    assert "--markdown /dev/full: cannot write" in r.stderr
     assert "ping_closed" in r.stdout and "Traceback" not in r.stderr
 
 

@@ -615,10 +615,14 @@ def _coverage_text(args, cov) -> None:
         return
     from verifier.output.coverage import coverage_lines, coverage_warnings
 
+    import shutil
+    import textwrap
+
+    width = shutil.get_terminal_size().columns  # COLUMNS, as the rest of the report
     if args.coverage:
         print("\n".join(coverage_lines(cov)))
     for line in coverage_warnings(cov):
-        print(f"warning: {line}")
+        print(textwrap.fill(f"warning: {line}", width, subsequent_indent="  "))
 
 
 def _report(args: argparse.Namespace, result: CheckResult, coverage=None) -> int:
