@@ -24,7 +24,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from dsl.errors import UsageError
 from verifier.core.budget import BudgetExhausted
@@ -127,9 +127,7 @@ def _watch(fd: int) -> None:
             return
         if all(b == _NUDGE for b in data):
             continue
-        from verifier.smt.solver import interrupt_solvers
-
-        interrupt_solvers()
+        _cancel()
         # A process-directed signal may have been delivered to another thread, leaving the
         # main thread blocked (waiting for a worker's result): wake it, so that it runs
         # the handler.
@@ -138,6 +136,20 @@ def _watch(fd: int) -> None:
 
 
 _installed = [False]
+_cancellers: list[Callable[[], None]] = []
+
+
+def register_canceller(fn: Callable[[], None]) -> None:
+    """``fn`` cancels a computation that does not see Python signals (z3: the SMT layer
+    registers it, so that this core module imports nothing above it)."""
+    if fn not in _cancellers:
+        _cancellers.append(fn)
+
+
+def _cancel() -> None:
+    for fn in list(_cancellers):
+        with contextlib.suppress(Exception):
+            fn()
 
 
 def install() -> None:
@@ -252,9 +264,7 @@ def _memory_watch(mb: int) -> None:
             return
         if rss > mb:
             _state["memory"] = mb
-            from verifier.smt.solver import interrupt_solvers
-
-            interrupt_solvers()
+            _cancel()
             _thread.interrupt_main(signal.SIGALRM)
             return
 

@@ -20,6 +20,7 @@ from pysmt.logics import QF_LIA, QF_UFLIRA, Logic
 from pysmt.solvers.solver import Solver
 
 from dsl.errors import UsageError
+from verifier.core.control import register_canceller
 from verifier.core.files import atomic_write
 
 SOLVERS = ("z3", "cvc5")
@@ -129,6 +130,9 @@ def interrupt_solvers() -> None:
         return
     with contextlib.suppress(Exception):  # nothing to cancel
         z3.main_ctx().interrupt()
+
+
+register_canceller(interrupt_solvers)
 
 
 def tool_versions() -> dict[str, str]:
