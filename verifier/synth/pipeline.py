@@ -570,7 +570,7 @@ def gather(batches: list[tuple[SynthPlan, list]], progress: Callable[[str], None
     ``Client.get_executor()``)."""
     where = {f: (b, i) for b, (_, fs) in enumerate(batches) for i, f in enumerate(fs)}
     finished = [0] * len(batches)
-    for f in _as_completed(where):
+    for f in as_completed(where):
         b, i = where[f]
         finished[b] += 1
         if progress:
@@ -579,7 +579,7 @@ def gather(batches: list[tuple[SynthPlan, list]], progress: Callable[[str], None
     return [[f.result() for f in fs] for _, fs in batches]
 
 
-def _as_completed(futures) -> Iterator:
+def as_completed(futures) -> Iterator:
     """``as_completed``, waking up every quarter second so that a signal is handled at
     once even when another thread received it (NOTE(run-control))."""
     pending = set(futures)
