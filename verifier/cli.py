@@ -613,10 +613,10 @@ def _coverage_text(args, cov) -> None:
     """Edge coverage behind --coverage, and the warnings about dead edges (always)."""
     if cov is None:
         return
-    from verifier.output.coverage import coverage_lines, coverage_warnings
-
     import shutil
     import textwrap
+
+    from verifier.output.coverage import coverage_lines, coverage_warnings
 
     width = shutil.get_terminal_size().columns  # COLUMNS, as the rest of the report
     if args.coverage:
