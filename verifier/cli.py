@@ -337,9 +337,20 @@ def main(argv: list[str] | None = None) -> int:
     """The ``ccverify`` command (NOTE(run-control): signals, time and memory limits)."""
     from verifier.core import control
 
-    if argv is None:  # the real command, not a test calling main() in its own process
-        control.install()
-    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv is not None:  # a test or a library caller: Python's own signal handling
+        return _main(argv)
+    control.install()
+    code = _main(list(sys.argv[1:]))
+    # End without tearing down the interpreter: freeing a large encoding takes seconds
+    # that a time limit does not allow, and nothing is left to clean up.
+    control.stop_handling()
+    control.die("", code)
+    return code  # not reached
+
+
+def _main(argv: list[str]) -> int:
+    from verifier.core import control
+
     try:
         argv = _normalize(argv)
     except UsageError as err:
@@ -473,7 +484,8 @@ def _limits(args: argparse.Namespace) -> None:
         control.limit_memory(args.memory_mib)
     timeout = validate_timeout(getattr(args, "timeout", None))
     # the real command counts from its start-up; a test calling main() from now
-    args.budget = Budget(timeout, start=_T0 if control.installed() else None)
+    start = (control.process_start() or _T0) if control.installed() else None
+    args.budget = Budget(timeout, start=start)
     if args.command in ("check", "explain"):
         control.arm_deadline(args.budget.remaining())
 

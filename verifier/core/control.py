@@ -24,6 +24,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 
 from dsl.errors import UsageError
@@ -85,7 +86,10 @@ def die(message: str, code: int) -> None:
     with contextlib.suppress(Exception):
         sys.stdout.flush()
     with contextlib.suppress(Exception):
-        os.write(2, (message + "\n").encode())
+        sys.stderr.flush()
+    if message:
+        with contextlib.suppress(Exception):
+            os.write(2, (message + "\n").encode())
     os._exit(code)
 
 
@@ -254,7 +258,6 @@ def _rss_mib() -> int:
 def _memory_watch(mb: int) -> None:
     """Poll the resident set; past ``mb`` MiB stop the run like the time backstop does."""
     import _thread
-    import time
 
     while True:
         time.sleep(0.2)
@@ -293,3 +296,16 @@ def limit_memory(mb: int) -> None:
 def installed() -> bool:
     """Whether :func:`install` ran (the real command line, not a test)."""
     return _installed[0]
+
+
+def process_start() -> float | None:
+    """When this process started, on the time.monotonic() clock (None if unknown), so that
+    a time limit also covers the interpreter's start-up and imports."""
+    try:
+        with open("/proc/self/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        started = int(fields[19]) / os.sysconf("SC_CLK_TCK")  # seconds after boot
+        age = time.clock_gettime(time.CLOCK_BOOTTIME) - started
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+    return time.monotonic() - max(age, 0.0)
