@@ -218,7 +218,22 @@ def _synth_parsers(sub) -> None:
     """`synth` and `survey` (round-attribute synthesis, docs/findings.md)."""
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--bound", "-k", type=int, default=6, help="events per trace")
+        p.add_argument(
+            "--bound",
+            "-k",
+            type=int,
+            default=6,
+            help="events per trace of the attribute facts, and the least bound of every "
+            "closure check (default 6)",
+        )
+        p.add_argument(
+            "--max-bound",
+            type=int,
+            default=None,
+            help="the deepest bound a candidate is checked at: each is checked at "
+            "max(--bound, min(B + 2, --max-bound)), B its first crossing bound; a "
+            "candidate whose B is beyond it is 'not reached' (default 12, or --bound)",
+        )
         p.add_argument("--witness-bound", type=int, default=None)
         p.add_argument(
             "--jobs", "-j", type=int, default=1, help="closure checks run in this many processes"
@@ -262,7 +277,7 @@ def _synth_parsers(sub) -> None:
             type=int,
             default=None,
             help="closure checks per model, by priority (declared round, the "
-            "--attribute, listed candidates, granularity)",
+            "--attribute, listed candidates, granularity); default: every candidate",
         )
         p.add_argument(
             "--attribute",
@@ -295,7 +310,6 @@ def _synth_parsers(sub) -> None:
         "constant is reported as an error)",
     )
     common(v)
-    v.set_defaults(max_checks=6)
     v.add_argument("--json", action="store_true", help="print one JSON object, not Markdown")
     v.add_argument(
         "--output",
@@ -587,6 +601,15 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     control.set_phase("checking")
     result = run_check(model, opts, progress)
+    from verifier.engines.vacuity import attach_crossing
+
+    # B gets what is left of --timeout (at least a second: an exhausted search is a lower
+    # bound, never an error); the verdict is in, so the backstop is off from here on.
+    control.disarm()
+    control.set_phase("searching the first crossing bound")
+    left = args.budget.remaining()
+    left = None if left is None else max(1.0, left)
+    attach_crossing(model, opts, result, timeout=left, interp=result.interp, progress=progress)
     if progress is not None:
         progress.close()  # the live line goes before the report is printed
     control.set_phase("measuring edge coverage")
@@ -842,6 +865,7 @@ def _synth_options(args):
         max_combos=args.max_combos,
         max_checks=args.max_checks,
         focus=args.attribute,
+        max_bound=args.max_bound,
     )
 
 

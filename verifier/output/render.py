@@ -171,4 +171,27 @@ def result_json(result: CheckResult) -> dict:
         "solver_calls": s.solver_calls,
         "refuted": s.refuted,
         "nodes": s.nodes,
+        **crossing_json(interp, result),
+    }
+
+
+def crossing_json(interp: Interpreter, result: CheckResult) -> dict:
+    """``first_crossing_bound`` (B, or None when not reached), ``vacuous`` (None when
+    undecided) and the search behind them (docs/semantics.md, "Vacuity")."""
+    c = result.crossing
+    if c is None:
+        return {"first_crossing_bound": None, "vacuous": result.vacuous, "crossing": None}
+    return {
+        "first_crossing_bound": c.bound,
+        "vacuous": result.vacuous,
+        "crossing": {
+            "bound": c.bound,
+            "lower_bound": c.lower,
+            "searched": c.searched,
+            "exhausted": c.exhausted,
+            "reason": c.reason,
+            "states": c.states,
+            "text": c.crossing,
+            "trace": trace_json(interp, c.trace) if c.trace else None,
+        },
     }

@@ -84,8 +84,36 @@ def emit(console: Console, parts: list) -> None:
 
 
 def verdict_text(result: CheckResult) -> str:
-    """``closed (all bounds)``, ``closed up to bound 4``, ``not closed`` or ``unknown``."""
+    """``closed (all bounds)``, ``closed up to bound 4``, ``not closed`` or ``unknown``; a
+    vacuous bounded verdict says so (:meth:`CheckResult.describe`)."""
     return result.describe()
+
+
+def crossing_text(result: CheckResult) -> str:
+    """One sentence on the first crossing bound B of a bounded "closed" verdict (the empty
+    string when B was not computed)."""
+    c = result.crossing
+    if c is None:
+        return ""
+    k = result.bound
+    verdict = result.vacuous
+    if verdict is None:
+        return f"vacuity undecided: {c.describe()}; closed up to bound {k} is vacuous if B > {k}"
+    if not verdict:
+        assert c.bound is not None
+        return f"not vacuous: B = {c.bound} ({c.crossing})"
+    if c.bound is not None:
+        n = plural(c.bound - 1, "event")
+        why = f"B = {c.bound}, the shortest trace reaching a crossing state has {n} ({c.crossing})"
+    elif c.exhausted:
+        why = "no reachable state has a message in flight across rounds"
+    else:
+        why = f"no trace of at most {plural(c.searched, 'event')} reaches a crossing state"
+        why += f" ({c.describe()})"
+    return (
+        f"vacuous: {why}; every trace of at most {plural(k, 'event')} receives only "
+        f"messages of the receiver's own round"
+    )
 
 
 def banner(model_name: str, result: CheckResult) -> RenderableType:
@@ -139,6 +167,8 @@ def result_view(result: CheckResult, full: bool = False) -> list:
         )
     elif result.reason:
         out.append(Text(result.reason))
+    if result.verdict is Verdict.CLOSED_BOUNDED and result.crossing is not None:
+        out.append(Text(crossing_text(result), style="yellow" if result.vacuous else ""))
     out.append(stats_line(result))
     return out
 
