@@ -604,12 +604,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     from verifier.engines.vacuity import attach_crossing
 
     # B gets what is left of --timeout (at least a second: an exhausted search is a lower
-    # bound, never an error); the verdict is in, so the backstop is off from here on.
-    control.disarm()
+    # bound, never an error).  The backstop bounds it too; if it fires there, the verdict
+    # stands without B.
     control.set_phase("searching the first crossing bound")
     left = args.budget.remaining()
     left = None if left is None else max(1.0, left)
-    attach_crossing(model, opts, result, timeout=left, interp=result.interp, progress=progress)
+    control.arm_deadline(left)
+    try:
+        attach_crossing(model, opts, result, timeout=left, interp=result.interp, progress=progress)
+    except BudgetExhausted:
+        pass
+    control.disarm()
     if progress is not None:
         progress.close()  # the live line goes before the report is printed
     control.set_phase("measuring edge coverage")

@@ -218,6 +218,8 @@ def arm_deadline(seconds_left: float | None) -> None:
     if seconds_left is None:
         signal.setitimer(signal.ITIMER_REAL, 0)
         return
+    if not _state["signum"]:  # an earlier backstop that an engine caught: armed again
+        _state["raised"] = False
     signal.setitimer(signal.ITIMER_REAL, max(seconds_left, 0.0) + GRACE)
 
 
