@@ -12,11 +12,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from dsl import ast, ir
-from dsl.errors import ModelError, UsageError
+from dsl.errors import Diagnostic, ModelError, UsageError
 from dsl.exprs import Binding, Env, ExprChecker, Globals, eval_const
 from dsl.ir import BoolType, EnumType, IntType, NameKind, ProcType, RecordType, Span, Type
 from dsl.roles import RoleChecker
-from dsl.typerules import ERR, Diags, is_error, suggest
+from dsl.typerules import (
+    ERR,
+    MAX_PROCESSES,
+    Diags,
+    domain_size,
+    is_error,
+    overrides_used,
+    size_error,
+    suggest,
+)
 
 
 def check_module(
@@ -55,12 +64,23 @@ class _ModelChecker:
         self._apply_overrides()
         for name in self.const_decls:
             self._const(name)
+        total = 0
         for name, decl in self.role_decls.items():
             count = self._eval(decl.count)
+            note = overrides_used(decl.count, self.overrides)
             if count is not None and count < 1:
                 self.diags.error(
-                    decl.count.span, f"role '{name}' needs at least 1 process, got {count}"
+                    decl.count.span,
+                    f"role '{name}' needs at least 1 process, got {count}{note}",
                 )
+            total += max(count or 0, 0)
+            if count is not None and total > MAX_PROCESSES:
+                self.diags.error(
+                    decl.count.span,
+                    f"role '{name}' makes {total:,} processes in all, more than the limit "
+                    f"of {MAX_PROCESSES:,}{note}",
+                )
+                count = 1
             self.roles[name] = ProcType(name, count if count is not None and count >= 1 else 1)
         for name in self.type_decls:
             self._named_type(name)
@@ -72,8 +92,10 @@ class _ModelChecker:
             self.roles,
             self.declared,
             self.resolve_type,
+            self.overrides,
         )
         exprs = ExprChecker(g)
+        self.diags.phase = 1  # uses of the declarations (NOTE: causes listed first)
         messages = {name: self._message(d, exprs) for name, d in self.message_decls.items()}
         roles = []
         for name, decl in self.role_decls.items():
@@ -86,7 +108,7 @@ class _ModelChecker:
                 "(a model needs at least one `role Name[N] { ... }`)",
             )
         if self.diags.items:
-            raise ModelError(self.diags.sorted(), self.source)
+            raise ModelError(self._name_overrides(self.diags.sorted()), self.source)
         return ir.Model(
             name=Path(self.filename).stem or self.filename,
             file=self.filename,
@@ -96,6 +118,27 @@ class _ModelChecker:
             roles=tuple(r for r, _ in roles),
             span=self.module.span,
         )
+
+    def _name_overrides(self, diags: list[Diagnostic]) -> list[Diagnostic]:
+        """Say which ``--set`` is involved in an error whose source mentions an overridden
+        constant (the model's line alone would blame the model)."""
+        if not self.overrides or self.source is None:
+            return diags
+        import re
+
+        lines = self.source.splitlines()
+        out = []
+        for d in diags:
+            if d.span is not None and "--set" not in d.message and 1 <= d.span.line <= len(lines):
+                text = lines[d.span.line - 1]
+                if d.span.end_line == d.span.line and d.span.end_col > d.span.col:
+                    text = text[d.span.col - 1 : d.span.end_col - 1]
+                used = [n for n in self.overrides if re.search(rf"\b{re.escape(n)}\b", text)]
+                if used:
+                    shown = ", ".join(f"--set {n}={self.overrides[n]}" for n in sorted(used))
+                    d = Diagnostic(d.span, f"{d.message} (with {shown})")
+            out.append(d)
+        return out
 
     def _register(self) -> None:
         tables = {
@@ -211,7 +254,9 @@ class _ModelChecker:
                 return ERR  # type: ignore[return-value]
             if lo > hi:
                 self.diags.error(
-                    t.span, f"empty range {lo}..{hi} (the low bound exceeds the high bound)"
+                    t.span,
+                    f"empty range {lo}..{hi} (the low bound exceeds the high bound)"
+                    + overrides_used(t, self.overrides),
                 )
                 return ERR  # type: ignore[return-value]
             return IntType(lo, hi)
@@ -237,6 +282,7 @@ class _ModelChecker:
                     f"range, enum or role), not '{elem}'",
                 )
                 return ERR  # type: ignore[return-value]
+            self._size(t.elem, f"the element type {elem} of a set", domain_size(elem))
             return ir.SetType(elem)
         if isinstance(t, ast.TMap):
             key, value = self.resolve_type(t.key), self.resolve_type(t.value)
@@ -247,6 +293,7 @@ class _ModelChecker:
                     f"range, enum or role), not '{key}'",
                 )
                 return ERR  # type: ignore[return-value]
+            self._size(t.key, f"the key type {key} of a map", domain_size(key))
             return ir.MapType(key, value)
         if isinstance(t, ast.TSeq):
             elem = self.resolve_type(t.elem)
@@ -257,8 +304,17 @@ class _ModelChecker:
                 )
             if max_len is None or max_len < 1:
                 return ERR  # type: ignore[return-value]
+            if self._size(t.max_len, "the maximum length of a sequence", max_len):
+                return ERR  # type: ignore[return-value]
             return ir.SeqType(elem, max_len)
         raise TypeError(t)  # unreachable: the grammar has no other type syntax
+
+    def _size(self, t: ast.TypeExpr | ast.Expr, what: str, size: int) -> bool:
+        """Report (NOTE(size-limits)) a type or length past the enumeration limit."""
+        problem = size_error(what, size)
+        if problem:
+            self.diags.error(t.span, problem + overrides_used(t, self.overrides))
+        return problem is not None
 
     # ---------------------------------------------------------------- messages
 

@@ -40,6 +40,8 @@ from dsl.typerules import (
     is_round_type,
     is_scalar_or_error,
     join,
+    overrides_used,
+    size_error,
     suggest,
 )
 
@@ -81,6 +83,7 @@ class Globals:
     roles: dict[str, ProcType]
     declared: dict[str, tuple[str, Span]]  # global name -> ("a role", where)...
     resolve_type: Callable[[ast.TypeExpr], Type]
+    overrides: dict[str, int] = field(default_factory=dict)  # the --set constants
 
 
 @dataclass
@@ -595,6 +598,9 @@ class ExprChecker:
         if not is_scalar_or_error(dom):
             self.error(e.domain.span, f"a quantifier ranges over a scalar type, not '{dom}'")
             dom = ERR  # type: ignore[assignment]
+        problem = size_error(f"the domain {dom} of '{e.kind} {e.var}'", domain_size(dom))
+        if problem:  # NOTE(size-limits)
+            self.error(e.domain.span, problem + overrides_used(e.domain, self.g.overrides))
         scope: dict[str, Binding] = {}
         self.declare(env, scope, e.var, e.var_span, NameKind.BOUND, dom)
         env.scopes.append(scope)

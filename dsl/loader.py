@@ -15,12 +15,35 @@ def load_model(path: str, overrides: dict[str, int] | None = None) -> ir.Model:
     be read or an override naming an unknown constant.
     """
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise UsageError(f"cannot read model file '{path}': {reason}") from None
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as exc:
+        raise UsageError(f"cannot read model file '{path}': {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(path, data, exc) from None
     return load_text(text, filename=path, overrides=overrides)
+
+
+def _not_utf8(path: str, data: bytes, exc: UnicodeDecodeError) -> ModelError:
+    """The model error for the first byte that is not UTF-8, at its line and column."""
+    start = exc.start
+    line_start = data.rfind(b"\n", 0, start) + 1
+    line = data.count(b"\n", 0, start) + 1
+    col = len(data[line_start:start].decode("utf-8", errors="replace")) + 1
+    span = ir.Span(path, line, col, line, col + 1)
+    byte = data[start]
+    return ModelError(
+        [
+            Diagnostic(
+                span,
+                f"byte 0x{byte:02x} is not UTF-8 text (model files are UTF-8; "
+                f"re-save the file as UTF-8)",
+            )
+        ],
+        data.decode("utf-8", errors="replace"),
+    )
 
 
 def load_text(

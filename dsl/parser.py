@@ -66,6 +66,7 @@ def parse(text: str, filename: str = "<string>") -> ast.Module:
         tree = parser.parse(text)
     except UnexpectedInput as exc:
         raise ModelError([_syntax_diagnostic(exc, text, filename)], text) from None
+    tree = _rebalance(tree)
     _check_depth(tree, text, filename)
     try:
         return _ToAst(filename, text).transform(tree)
@@ -109,7 +110,7 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, filename: str) -> Diagno
             msg += " (assignments use ':=')"
         elif value == "=" and tok.start_pos and text[tok.start_pos - 1] == "=":
             msg += " (equality is a single '=')"
-        elif value in _COMPARISONS:
+        elif value in _COMPARISONS and _chains(exc):
             msg += " (comparisons do not chain: write 'a < b and b < c')"
         return Diagnostic(Span(filename, line, col, line, end_col), msg)
     return Diagnostic(Span(filename, line, col, line, col + 1), "syntax error")
@@ -123,6 +124,21 @@ _CHAR_HINTS = {
     "|": " (write 'or')",
     "\ufeff": " (a byte-order mark: save the file as UTF-8 without BOM)",
 }
+
+
+def _chains(exc: UnexpectedToken) -> bool:
+    """Whether the unexpected comparison follows a comparison ``a < b`` (a chain): the
+    parser then holds ``a``, the operator and ``b`` on its value stack."""
+    interactive = getattr(exc, "interactive_parser", None)
+    if interactive is None:
+        return False
+    stack = interactive.parser_state.value_stack
+    return (
+        len(stack) >= 3
+        and isinstance(stack[-2], Token)
+        and str(stack[-2]) in _COMPARISONS
+        and not isinstance(stack[-1], Token)
+    )
 
 
 def _acceptable(exc: UnexpectedToken) -> set[str]:
@@ -165,6 +181,76 @@ def _is_keyword(tok: Token) -> bool:
     if tok.type in ("NAME", "INT", "RECORD_OPEN"):
         return False
     return str(tok).isidentifier()
+
+
+# Left-associative chains of an associative operator, regrouped into balanced trees so
+# that ``a1 and a2 and ... and a10000`` is not 10,000 levels deep (NOTE(depth)).  The
+# value is the same: these operators are associative and evaluation has no side effects.
+_ASSOCIATIVE = frozenset({"and", "or", "add", "mul", "union", "inter"})
+_FLAT_MIN = 16  # shorter chains keep the parser's shape (and their spans)
+
+
+def _rebalance(tree: Tree) -> Tree:
+    """Rebalance every long flat chain of an associative operator in ``tree`` (iteratively:
+    the chains are exactly what would overflow a recursive walk)."""
+    stack: list[Tree] = [tree]
+    while stack:
+        node = stack.pop()
+        for i, child in enumerate(node.children):
+            if not isinstance(child, Tree):
+                continue
+            if child.data in _ASSOCIATIVE:
+                operands = _chain(child)
+                if len(operands) >= _FLAT_MIN:
+                    child = _balanced(child.data, operands)
+                    node.children[i] = child
+                    stack.extend(operands)
+                    continue
+            stack.append(child)
+    return tree
+
+
+def _chain(node: Tree) -> list[Any]:
+    """The operands of the left spine of ``node``'s operator, left to right."""
+    rights = []
+    while isinstance(node, Tree) and len(node.children) == 2:
+        op = node.data
+        rights.append(node.children[1])
+        left = node.children[0]
+        if not (isinstance(left, Tree) and left.data == op):
+            rights.append(left)
+            break
+        node = left
+    return rights[::-1]
+
+
+def _balanced(op: str, operands: list[Any]) -> Any:
+    level = list(operands)
+    while len(level) > 1:
+        nxt = [_join(op, level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
+        if len(level) % 2:
+            nxt.append(level[-1])
+        level = nxt
+    return level[0]
+
+
+def _join(op: str, left: Any, right: Any) -> Tree:
+    from lark.tree import Meta
+
+    meta = Meta()
+    a, b = _meta_of(left), _meta_of(right)
+    if a is not None and b is not None:
+        meta.empty = False
+        meta.line, meta.column, meta.start_pos = a[0], a[1], a[2]
+        meta.end_line, meta.end_column, meta.end_pos = b[3], b[4], b[5]
+    return Tree(op, [left, right], meta)
+
+
+def _meta_of(x: Any) -> tuple | None:
+    m = x.meta if isinstance(x, Tree) else x
+    if getattr(m, "empty", False) or getattr(m, "line", None) is None:
+        return None
+    return (m.line, m.column, m.start_pos, m.end_line, m.end_column, m.end_pos)
 
 
 def _check_depth(tree: Tree, text: str, filename: str) -> None:

@@ -18,7 +18,15 @@ from dsl.ir import (
     Span,
     Type,
 )
-from dsl.typerules import ERR, compatible, is_error, suggest
+from dsl.typerules import (
+    ERR,
+    compatible,
+    domain_size,
+    is_error,
+    overrides_used,
+    size_error,
+    suggest,
+)
 
 
 def default_expr(ty: Type, span: Span | None) -> ir.Expr:
@@ -183,10 +191,18 @@ class RoleChecker:
 
     def _params(self, params: tuple[ast.Param, ...], env: Env) -> tuple[tuple[str, Type], ...]:
         out = []
+        size = 1
         for p in params:
             ty = self.g.resolve_type(p.ty)
             self.x.declare(env, env.scopes[0], p.name, p.span, NameKind.PARAM, ty)
             out.append((p.name, ty))
+            size *= max(domain_size(ty), 1)
+            problem = size_error(
+                f"parameter '{p.name}: {ty}'" if len(out) == 1 else "the parameter tuple", size
+            )
+            if problem:  # NOTE(size-limits): every event tries each valuation
+                self.g.diags.error(p.ty.span, problem + overrides_used(p.ty, self.g.overrides))
+                break
         return tuple(out)
 
     def _guard(self, guard: ast.Expr | None, env: Env, span: Span) -> ir.Expr:

@@ -41,14 +41,21 @@ class Diags:
     """The diagnostics collected so far, in the order found."""
 
     items: list[Diagnostic] = field(default_factory=list)
+    # The checking phase of each item: declarations (constants, role sizes, types) come
+    # before what uses them, so a cause is listed before its knock-on errors.
+    phase: int = 0
+    _phases: list[int] = field(default_factory=list)
 
     def error(self, span: Span | None, message: str) -> None:
         self.items.append(Diagnostic(span, message))
+        self._phases.append(self.phase)
 
     def sorted(self) -> list[Diagnostic]:
+        """The diagnostics by phase, then by position, without repeats."""
+        phases = {id(d): p for d, p in zip(self.items, self._phases)}
         seen: set[tuple] = set()
         out = []
-        for d in sorted(self.items, key=_diag_key):
+        for d in sorted(self.items, key=lambda d: (phases.get(id(d), 0), *_diag_key(d))):
             key = (_diag_key(d), d.message)
             if key not in seen:
                 seen.add(key)
@@ -138,3 +145,46 @@ def domain_size(ty: object) -> int:
 def kind_name(ty: object) -> str:
     """A short description for messages: ``'0..3'``, ``'bool'``..."""
     return f"'{ty}'"
+
+
+# NOTE(size-limits): what the engines enumerate is bounded when the model is loaded, so
+# that a huge declared domain is a clear model error (exit 3) instead of a blow-up: the
+# values of a parameter tuple (every event tries each), of a quantifier's domain, the keys
+# of a map and the possible elements of a set (a value holds one entry per key / element
+# in the SMT encoding), a sequence's capacity, and the processes of the instance.
+MAX_ENUMERATED = 100_000
+MAX_PROCESSES = 100_000
+
+
+def size_error(what: str, size: int, limit: int = MAX_ENUMERATED) -> str | None:
+    """The message for ``what`` of ``size`` values past ``limit`` (None when within)."""
+    if size <= limit:
+        return None
+    return (
+        f"{what} has {size:,} values, more than the limit of {limit:,} "
+        f"(the engines enumerate them); use a smaller range"
+    )
+
+
+def overrides_used(expr: object, overrides: dict[str, int]) -> str:
+    """`` (N = 5 from --set N=5)`` for the overridden constants ``expr`` mentions, so that
+    an error caused by an override says so (empty when none)."""
+    if not overrides:
+        return ""
+    names: list[str] = []
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        name = getattr(node, "name", None)
+        if type(node).__name__ == "EName" and isinstance(name, str) and name in overrides:
+            names.append(name)
+        if hasattr(node, "__dataclass_fields__"):
+            for f in node.__dataclass_fields__:
+                if f != "span":
+                    stack.append(getattr(node, f))
+        elif isinstance(node, tuple):
+            stack.extend(node)
+    if not names:
+        return ""
+    shown = ", ".join(f"--set {n}={overrides[n]}" for n in dict.fromkeys(sorted(names)))
+    return f" (from {shown})"

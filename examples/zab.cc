@@ -3,8 +3,16 @@
 # Source: F. Junqueira, B. Reed, M. Serafini, "Zab: High-performance broadcast for
 #   primary-backup systems", DSN 2011, §IV, Algorithm 1 (discovery) and Algorithm 2
 #   (synchronization); A. Medeiros, "ZooKeeper's atomic broadcast protocol: Theory and
-#   practice", 2012, §3.  Listed as communication-closed ("Zab discovery") among the
-#   benchmarks of Damian, Drăgoi, Militaru, Widder, CAV 2019, with round (epoch, phase).
+#   practice", 2012, §3.  A protocol called Zab is among the communication-closed
+#   benchmarks of Damian, Drăgoi, Militaru, Widder, CAV 2019 (round (epoch, phase)), but it
+#   is a different protocol from this one: in that benchmark
+#   (alexandrumc/async-to-sync-translation, examples/c_files/verified/Zab/
+#   Zab-RoundBased-Discovery.c) the leader is a function of the epoch, every process sends
+#   CEPOCH with its own current epoch, and the leader keeps only CEPOCHs whose epoch is at
+#   least its own (`m->epoch >= epoch`), taking the maximum of those.  A lagging follower's
+#   CEPOCH of an older accepted epoch is discarded there; DSN 2011's discovery collects it,
+#   and that is what the counterexample below uses.  The two verdicts do not contradict
+#   each other: they are about different protocols.
 #
 # What is modeled (Algorithms 1 and 2, message names as in the paper):
 #   - Phase 0 (leader election) is an oracle: `follow(l)` makes a follower take l as its
@@ -50,13 +58,19 @@
 #   5. Leader[0] abandons (back to discovery, round (2, CEpoch));
 #   6. Follower[2] follows Leader[0]: CEPOCH(0), tag (1, CEpoch);
 #   7. Leader[0] receives it and records it (Follower[2] joins its Q).
-#   (Step 7's CEPOCH was sent before the abandon; an implementation that resets its
-#   connections when it goes back to Phase 0 would not deliver it.  A 9-event variant
-#   needs no `abandon` and uses only fresh messages — it is Zab's discovery doing exactly
-#   its job, and the tool finds it with `abandon` disabled: Follower[1] acknowledges
-#   NEWEPOCH(1) from Leader[0], then follows Leader[1] with CEPOCH(1); Leader[1] receives
-#   it (round (2, CEpoch)) and then CEPOCH(0) from the lagging Follower[0], which completes
-#   its quorum and yields e' = 2.)
+#   (Correction, second round of this model: an earlier version of this header said that
+#   step 7's CEPOCH "was sent before the abandon", so that an implementation resetting its
+#   connections on going back to Phase 0 would not deliver it.  The trace above, and the
+#   tool's, say otherwise: the CEPOCH is sent at step 6, AFTER the abandon at step 5, by a
+#   follower that joins the leader's new discovery for the first time.  It is a fresh
+#   message on a fresh connection; no connection reset removes it.  Its tag is (1, CEpoch)
+#   because a follower's round comes from its own accepted epoch (0), while the leader,
+#   having seen epoch 1, is in (2, CEpoch).  So the counterexample is not an artifact of
+#   stale connections: it is a lagging follower taking part in discovery, which is what
+#   discovery is for.  A 9-event variant needs no `abandon` at all, and the tool finds it
+#   with `abandon` disabled: Follower[1] acknowledges NEWEPOCH(1) from Leader[0], then
+#   follows Leader[1] with CEPOCH(1); Leader[1] receives it (round (2, CEpoch)) and then
+#   CEPOCH(0) from the lagging Follower[0], which completes its quorum and yields e' = 2.)
 #   Event 7 breaks receive-in-window (3): tag (1, CEpoch) < round(pre) = (2, CEpoch).
 #   No round-grouped trace has the same projections: Leader[0]'s step 7 adds Follower[2]
 #   to its quorum, which only a CEPOCH from Follower[2] can do; Follower[2]'s projection

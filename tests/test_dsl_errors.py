@@ -352,10 +352,16 @@ def test_override_skips_the_declared_expression():
 def test_unreadable_file_is_a_usage_error(tmp_path):
     with pytest.raises(UsageError, match="cannot read"):
         load_model(str(tmp_path))  # a directory
+
+
+def test_non_utf8_file_is_a_model_error_at_the_byte(tmp_path):
     bad = tmp_path / "latin1.cc"
-    bad.write_bytes(b"# caf\xe9\n")
-    with pytest.raises(UsageError, match="cannot read"):
+    bad.write_bytes(b"const N = 2\n# caf\xe9\n")
+    with pytest.raises(ModelError) as info:
         load_model(str(bad))
+    text = info.value.render()
+    assert text.startswith(f"{bad}:2:6: error: byte 0xe9 is not UTF-8"), text
+    assert "^" in text
 
 
 def test_error_without_source_line_still_renders():

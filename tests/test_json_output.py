@@ -36,7 +36,9 @@ def test_the_schema_ships_in_the_package_and_is_a_schema():
 
 
 def test_check_json_names_constants_rounds_locations_and_every_bound(capsys):
-    code, doc = run_json(capsys, "examples/ping_stale.cc", "-k", "4", "--json", "--set", "N=2")
+    code, doc = run_json(
+        capsys, "examples/ping_stale.cc", "-k", "4", "--json", "--set", "N=2", "--engine", "smt"
+    )
     assert code == 10
     assert doc["schema_version"] == 1 and doc["command"] == "check"
     assert doc["constants"] == {"N": 2, "MAXR": 2}

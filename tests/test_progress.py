@@ -74,14 +74,26 @@ def test_results_are_reported_as_they_complete():
 
     def slow():
         release.wait(5)
-        return SimpleNamespace(
-            verdict=SimpleNamespace(value="closed"), stats=SimpleNamespace(seconds=1.0)
-        ), None
+        return (
+            SimpleNamespace(
+                verdict=SimpleNamespace(value="closed"),
+                stats=SimpleNamespace(seconds=1.0),
+                describe=lambda: "closed",
+            ),
+            None,
+            None,  # no first crossing bound
+        )
 
     def fast():
-        return SimpleNamespace(
-            verdict=SimpleNamespace(value="not closed"), stats=SimpleNamespace(seconds=0.0)
-        ), None
+        return (
+            SimpleNamespace(
+                verdict=SimpleNamespace(value="not closed"),
+                stats=SimpleNamespace(seconds=0.0),
+                describe=lambda: "not closed",
+            ),
+            None,
+            None,
+        )
 
     plan = SimpleNamespace(
         model=SimpleNamespace(name="m"),

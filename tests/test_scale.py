@@ -23,7 +23,12 @@ from verifier.synth.survey import run_survey
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = [str(ROOT / "examples" / n) for n in ("ping_stale.cc", "ping_closed.cc")]
-OPTS = SynthOptions.of(bound=3, engine=Engine.SMT, attr_engine=Engine.EXPLICIT)
+# The explicit engine: its search does not depend on what the process ran before.  (The
+# SMT engine does: z3 keeps one context per process, so which of several equally short
+# counterexamples it returns depends on the earlier queries, and synthesis demotes a row
+# to "not monotone" only when its counterexample happens to lower the attribute — an
+# open problem recorded in docs/findings-notes.md, not something this test is about.)
+OPTS = SynthOptions.of(bound=3, engine=Engine.EXPLICIT, attr_engine=Engine.EXPLICIT)
 
 
 def _timeless(doc):

@@ -1,12 +1,13 @@
 """The ``ccverify`` command line.  The only place that prints and chooses exit codes.
 
 Exit codes (docs/semantics.md §8): 0 closed, 10 not closed, 5 unknown, 3 model error,
-2 usage error, 6 internal error, 130 interrupted.
+2 usage error, 6 internal error, 130/143/129 interrupted (SIGINT, SIGTERM, SIGHUP).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import random
@@ -16,6 +17,7 @@ import traceback
 from typing import TYPE_CHECKING, NoReturn
 
 from dsl.errors import CCError, ModelError, UsageError
+from verifier.core.budget import BudgetExhausted
 from verifier.core.versions import ccverify_version
 from verifier.output.jsonout import dumps, envelope, error_json
 
@@ -64,6 +66,18 @@ def _model_args(p: argparse.ArgumentParser) -> None:
         default=[],
         help="override a constant of the model (repeatable)",
     )
+    _memory_arg(p)
+
+
+def _memory_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--memory",
+        type=int,
+        default=None,
+        metavar="MIB",
+        help="stop with verdict unknown past this much memory (MiB; default 8192 or 3/4 "
+        "of the machine's memory, whichever is less; 0: no limit)",
+    )
 
 
 def _round_args(p: argparse.ArgumentParser) -> None:
@@ -90,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Decide whether a distributed protocol is communication-closed. "
         "`ccverify FILE --bound K` is short for `ccverify check FILE --bound K`.",
         epilog="exit codes: 0 closed, 10 not closed, 5 unknown, 3 model error, "
-        "2 usage error, 6 internal error, 130 interrupted",
+        "2 usage error, 6 internal error, 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP",
     )
     top.add_argument("--version", action="version", version=f"ccverify {ccverify_version()}")
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
@@ -129,8 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
         c.add_argument(
             "--solver",
             choices=["z3", "cvc5"],
-            default="z3",
-            help="SMT solver (default z3; cvc5 needs the cvc5 package: "
+            default=None,
+            help="SMT solver of the smt engine (default z3; cvc5 needs the cvc5 package: "
             "python -m pip install cvc5, with the python that runs ccverify)",
         )
         c.add_argument(
@@ -157,6 +171,11 @@ def build_parser() -> argparse.ArgumentParser:
             default=None,
             help="what to print: text (default), json (the same as --json), or sarif "
             "(SARIF 2.1.0 for CI: one result per counterexample at the offending edge)",
+        )
+        c.add_argument(
+            "--coverage",
+            action="store_true",
+            help="print how often each edge fired within the bound (always in --json)",
         )
         c.add_argument("--full", action="store_true", help="show all variables in traces")
         c.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
@@ -329,17 +348,59 @@ def _synth_parsers(sub) -> None:
     v.add_argument(
         "--markdown", metavar="FILE", default=None, help="also write the Markdown report to FILE"
     )
+    _memory_arg(v)
 
 
 def _normalize(argv: list[str]) -> list[str]:
-    """`ccverify FILE ...` and `ccverify --bound 6 FILE` mean `ccverify check ...`."""
+    """`ccverify FILE ...` and `ccverify --bound 6 FILE` mean `ccverify check ...`; a
+    first word that is neither a command nor a model file is an unknown command."""
     if not argv or argv[0] in COMMANDS or argv[0] in ("-h", "--help", "--version"):
         return argv
+    _unknown_command(argv[0])
     return ["check", *argv]
 
 
+def _unknown_command(word: str) -> None:
+    """Raise UsageError when ``word`` cannot be a model file given without ``check``."""
+    import difflib
+    import os
+
+    if word.startswith("-") or os.path.exists(word) or word.endswith(".cc") or os.sep in word:
+        return
+    close = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    raise UsageError(
+        f"unknown command '{word}'{hint} (commands: {', '.join(COMMANDS)}; "
+        f"or give a model file: ccverify FILE.cc)"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
-    argv = _normalize(list(sys.argv[1:] if argv is None else argv))
+    """The ``ccverify`` command (NOTE(run-control): signals, time and memory limits)."""
+    from verifier.core import control
+
+    if argv is not None:  # a test or a library caller: Python's own signal handling
+        return _main(argv)
+    control.install()
+    code = _main(list(sys.argv[1:]))
+    # End without tearing down the interpreter: freeing a large encoding takes seconds
+    # that a time limit does not allow, and nothing is left to clean up.
+    control.stop_handling()
+    control.die("", code)
+    return code  # not reached
+
+
+def _main(argv: list[str]) -> int:
+    from verifier.core import control
+
+    try:
+        argv = _normalize(argv)
+    except UsageError as err:
+        if "--json" in argv:
+            _print_json(error_json(None, err, 2))
+        else:
+            print(f"ccverify: error: {err}", file=sys.stderr)
+        return 2
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -354,11 +415,33 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        _limits(args)
         return _run(args)
+    except KeyboardInterrupt as err:  # a signal (NOTE(run-control)): one line, no traceback
+        code = control.exit_code_of(err)
+        message = f"ccverify: interrupted ({control.signal_name(code)})"
+        if control.installed():
+            control.die(message, code)
+        print(message, file=sys.stderr)
+        return code
+    except BudgetExhausted as err:  # the time backstop of NOTE(run-control)
+        return _stopped(args, f"verdict unknown: {err.reason}")
+    except MemoryError:
+        return _stopped(
+            args,
+            f"verdict unknown: memory limit of {getattr(args, 'memory_mib', 0)} MiB reached "
+            f"while {control.current_phase()} (raise it with --memory)",
+        )
+    except SystemError as err:
+        # CPython reports some allocations failing under the address-space cap this way
+        if getattr(args, "memory_mib", 0) and control.installed():
+            return _stopped(args, "verdict unknown: out of memory (raise it with --memory)")
+        return _report_error(args, err, 6)
     except BaseException as err:  # reported as JSON under --json, else as text
-        code = _exit_code(err)
-        if code is None:
+        exit_code = _exit_code(err)
+        if exit_code is None:
             raise
+        code = exit_code
         if isinstance(err, BrokenPipeError):
             return 0
         if getattr(args, "json", False) is True:
@@ -432,6 +515,46 @@ def _report_error(args, err: BaseException, code: int) -> int:
     return code
 
 
+def _limits(args: argparse.Namespace) -> None:
+    """Validate --timeout and --memory, apply the memory limit, start the run's budget and
+    arm the time-limit backstop (check and explain: the limit covers the whole run)."""
+    from verifier.core import control
+    from verifier.core.budget import Budget, validate_timeout
+
+    args.memory_mib = control.validate_memory(getattr(args, "memory", None))
+    if control.installed():
+        control.limit_memory(args.memory_mib)
+    timeout = validate_timeout(getattr(args, "timeout", None))
+    # the real command counts from its start-up; a test calling main() from now
+    start = (control.process_start() or _T0) if control.installed() else None
+    args.budget = Budget(timeout, start=start)
+    if args.command in ("check", "explain"):
+        control.arm_deadline(args.budget.remaining())
+
+
+def _stopped(args: argparse.Namespace, message: str) -> int:
+    """A run that ran out of time or memory: verdict unknown, exit 5, where it stopped
+    (on standard output like any verdict for check and explain, else on stderr)."""
+    import os
+
+    from verifier.core import control
+
+    control.disarm()
+    reason = message.removeprefix("verdict unknown: ")
+    if getattr(args, "json", None) is True:
+        body = {"file": getattr(args, "file", None), "verdict": "unknown", "reason": reason}
+        _print_json(envelope(args.command, body))
+    elif args.command in ("check", "explain"):
+        name = os.path.splitext(os.path.basename(args.file))[0]
+        print(f"{name}: unknown\n{reason}")
+    else:
+        print(f"ccverify: {message}", file=sys.stderr)
+    return 5
+
+
+_T0 = time.monotonic()
+
+
 def _read_quietly(path: str) -> str | None:
     try:
         with open(path, encoding="utf-8") as f:
@@ -466,7 +589,7 @@ def _check_options(args: argparse.Namespace) -> CheckOptions:
         bound=args.bound,
         witness_bound=args.witness_bound,
         engine=Engine(args.engine),
-        solver=args.solver,
+        solver=args.solver or "z3",
         timeout=args.timeout,
         smt2_dir=args.smt2,
         one_step=not args.no_one_step,
@@ -491,26 +614,40 @@ def cmd_check(args: argparse.Namespace) -> int:
             f"--itf - and --{'json' if args.json else 'format sarif'} both write to "
             "standard output; give --itf a file"
         )
-    if args.smt2:
+    _inapplicable_check_options(args)
+    if args.smt2 is not None:
         _prepare_dump_dir(args.smt2)
-    model = _load_model(args)
-    model, rounds, observe, notes = _round_options(args, model)
+    from verifier.core import control
+
+    with control.phase("loading the model"):
+        model = _load_model(args)
+        model, rounds, observe, notes = _round_options(args, model)
+    left = args.budget.remaining()
+    if left is not None and left <= 0:
+        raise BudgetExhausted("time limit reached while loading the model")
     opts = dataclasses.replace(
         opts,
         rounds=rounds.exprs if rounds else None,
         observe=observe.exprs if observe else None,
+        timeout=left,  # the limit covers the loading too
     )
     progress = _progress_for(args, args.json or args.format == "sarif")
     from verifier.engines.dispatch import run_check
 
-    started = time.monotonic()
+    control.set_phase("checking")
     result = run_check(model, opts, progress)
     from verifier.engines.vacuity import attach_crossing
 
     # B gets what is left of --timeout (at least a second: an exhausted search is a lower
-    # bound, never an error).
-    left = None if args.timeout is None else max(1.0, args.timeout - (time.monotonic() - started))
-    attach_crossing(model, opts, result, timeout=left, interp=result.interp, progress=progress)
+    # bound, never an error).  The backstop bounds it too; if it fires there, the verdict
+    # stands without B.
+    control.set_phase("searching the first crossing bound")
+    left = args.budget.remaining()
+    left = None if left is None else max(1.0, left)
+    control.arm_deadline(left)
+    with contextlib.suppress(BudgetExhausted):
+        attach_crossing(model, opts, result, timeout=left, interp=result.interp, progress=progress)
+    control.disarm()
     if progress is not None:
         progress.close()  # the live line goes before the report is printed
     extra = {
@@ -518,8 +655,15 @@ def cmd_check(args: argparse.Namespace) -> int:
         "observe": observe.texts if observe else None,
         "message_rounds_ignored": rounds is not None,
     }
-    _report(args, result, notes, extra)
-    return result.verdict.exit_code
+    control.set_phase("measuring edge coverage")
+    from verifier.semantics.coverage import MAX_SECONDS, edge_coverage
+
+    left = args.budget.remaining()
+    seconds = min(MAX_SECONDS, left if left is not None else MAX_SECONDS)
+    coverage = edge_coverage(result.context, args.bound, seconds=seconds)
+    control.disarm()
+    control.set_phase("reporting the verdict")
+    return _report(args, result, coverage, notes, extra)
 
 
 def _round_options(args: argparse.Namespace, model: Model):
@@ -546,12 +690,54 @@ def _round_options(args: argparse.Namespace, model: Model):
     return model, rounds, observe, notes
 
 
+def _inapplicable_check_options(args) -> None:
+    """Options that do nothing with the chosen engine: an error when the user asked for
+    output that would never be written, else a warning (never silently ignored)."""
+    if args.engine == "explicit":
+        if args.smt2 is not None:
+            raise UsageError(
+                "--smt2 writes the SMT engine's queries; --engine explicit makes none "
+                "(drop --smt2, or use --engine smt)"
+            )
+        if args.solver is not None:
+            _warn(f"--solver {args.solver} has no effect with --engine explicit")
+    if (args.json or args.format == "sarif") and args.full:
+        _warn("--full has no effect with --json or --format sarif")
+    if args.seed != 0 and not (args.diagram or args.itf or args.command == "explain"):
+        _warn("--seed only chooses the sample trace of explain, --diagram and --itf")
+
+
+def _warn(text: str) -> None:
+    print(f"ccverify: warning: {text}", file=sys.stderr)
+
+
+def _coverage_text(args, cov) -> None:
+    """Edge coverage behind --coverage, and the warnings about dead edges (always)."""
+    if cov is None:
+        return
+    import shutil
+    import textwrap
+
+    from verifier.output.coverage import coverage_lines, coverage_warnings
+
+    width = shutil.get_terminal_size().columns  # COLUMNS, as the rest of the report
+    if args.coverage:
+        print("\n".join(coverage_lines(cov)))
+    for line in coverage_warnings(cov):
+        print(textwrap.fill(f"warning: {line}", width, subsequent_indent="  "))
+
+
 def _report(
-    args: argparse.Namespace, result: CheckResult, notes: list[str] | tuple = (), extra=None
-) -> None:
+    args: argparse.Namespace,
+    result: CheckResult,
+    coverage=None,
+    notes: list[str] | tuple = (),
+    extra=None,
+) -> int:
     """Print a check's result (``check``, ``explain``) and write the files asked for;
-    ``notes`` are lines printed first, ``extra`` keys added to the JSON object."""
-    from verifier.core.files import STDOUT, atomic_write
+    ``notes`` are lines printed first, ``extra`` keys added to the JSON object.  The exit
+    code is the verdict's, also when a file cannot be written (docs/output.md)."""
+    from verifier.core.files import STDOUT, atomic_write, write_failure
     from verifier.core.result import Verdict
     from verifier.output import explain as ex
     from verifier.output.render import result_json
@@ -564,9 +750,14 @@ def _report(
     trace, sample = result.trace, False
     if trace is None and result.verdict.closed and (explaining or args.diagram or args.itf):
         trace, sample = ex.sample_trace(interp, args.bound, args.seed), True
+    code = result.verdict.exit_code
     if args.json:
         body = result_json(result)
         body.update(extra or {})
+        if coverage is not None:
+            from verifier.output.coverage import coverage_json
+
+            body["coverage"] = coverage_json(coverage)
         if explaining and trace is not None:
             body["reordering"] = ex.reordering_json(interp, trace, sample=sample, seed=args.seed)
         _print_json(envelope(args.command, body))
@@ -585,11 +776,13 @@ def _report(
                 violations=result.violations,
             )
         emit(console, parts)
+        _coverage_text(args, coverage)
+    sys.stdout.flush()
     if not (args.diagram or args.itf):
-        return
+        return code
     if trace is None:
         print(f"ccverify: no trace to export (verdict {result.verdict.value})", file=sys.stderr)
-        return
+        return code
     title = f"{interp.model.name}: {result.describe()}"
     if args.diagram:
         from verifier.output.diagram import counterexample_panels, sample_panels, write_diagram
@@ -599,9 +792,12 @@ def _report(
             if sample
             else counterexample_panels(interp, trace, result.violations)
         )
-        write_diagram(args.diagram, interp, panels, title)
-        if not args.quiet:
-            print(f"ccverify: diagram written to {args.diagram}", file=sys.stderr)
+        try:
+            write_diagram(args.diagram, interp, panels, title)
+            if not args.quiet:
+                print(f"ccverify: diagram written to {args.diagram}", file=sys.stderr)
+        except OSError as err:
+            print(write_failure("--diagram", args.diagram, err), file=sys.stderr)
     if args.itf:
         from verifier.output.itf import dump_itf, trace_itf
 
@@ -622,10 +818,11 @@ def _report(
         )
         try:
             atomic_write(args.itf, dump_itf(doc))
+            if not args.quiet and args.itf != STDOUT:
+                print(f"ccverify: ITF trace written to {args.itf}", file=sys.stderr)
         except OSError as err:
-            raise UsageError(f"--itf: cannot write {args.itf}: {err.strerror}") from None
-        if not args.quiet and args.itf != STDOUT:
-            print(f"ccverify: ITF trace written to {args.itf}", file=sys.stderr)
+            print(write_failure("--itf", args.itf, err), file=sys.stderr)
+    return code
 
 
 def _require_diagram_extra() -> None:
@@ -644,12 +841,18 @@ def _prepare_dump_dir(path: str) -> None:
     import glob
     import os
 
+    if path == "":
+        raise UsageError("--smt2: the directory name is empty")
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise UsageError(f"--smt2 {path}: not a directory")
     try:
         os.makedirs(path, exist_ok=True)
         for old in glob.glob(os.path.join(path, "query[0-9]*-*.smt2")):
             os.remove(old)
     except OSError as err:
         raise UsageError(f"--smt2 {path}: {err.strerror}") from None
+    if not os.access(path, os.W_OK):
+        raise UsageError(f"--smt2 {path}: cannot write there (permission denied)")
 
 
 _OPEN: list = []  # progress displays to close when the command ends
@@ -757,11 +960,16 @@ def _executor(args):
 
 def cmd_synth(args) -> int:
     from verifier.output.synth_report import format_report, report_json
+    from verifier.synth.attrs import unknown_attribute
     from verifier.synth.pipeline import synthesize
 
     opts = _synth_options(args)
     model, _ = _load(args)
     model, opts = _synth_rounds(args, model, opts)
+    if args.attribute is not None:
+        problem = unknown_attribute(model, args.attribute)
+        if problem:
+            raise UsageError(f"--attribute {args.attribute}: {problem}")
     progress = _progress_for(args, args.json)
     with _executor(args) as executor:
         report = synthesize(model, opts, progress, executor)
@@ -808,14 +1016,18 @@ def _synth_rounds(args, model, opts):
 
 
 def cmd_survey(args) -> int:
-    from verifier.core.files import STDOUT, atomic_write, check_output_path
+    from verifier.core.files import STDOUT, atomic_write, check_output_path, write_failure
     from verifier.output.survey_report import survey_json, survey_markdown
     from verifier.synth.survey import run_survey
 
     opts = _synth_options(args)
     for flag in ("--output", "--markdown"):
         check_output_path(flag, getattr(args, flag[2:]), protect=args.files, allow_stdout=True)
+    if args.output is not None and args.output == args.markdown and args.output != STDOUT:
+        raise UsageError(f"--output and --markdown name the same file {args.output}")
     overrides = _overrides(args.set)
+    if args.attribute is not None:
+        _survey_attribute(args.files, args.attribute, overrides)
     progress = _progress_for(args)
     with _executor(args) as executor:
         survey = run_survey(
@@ -830,11 +1042,39 @@ def cmd_survey(args) -> int:
     if progress is not None:
         progress.close()
     text = survey_markdown(survey)
-    if args.markdown:
-        atomic_write(args.markdown, text)
+    code = 0 if all(e.report is not None for e in survey.entries) else 3
     report = dumps(envelope("survey", survey_json(survey))) + "\n" if args.json else text
-    atomic_write(args.output or STDOUT, report)
-    return 0 if all(e.report is not None for e in survey.entries) else 3
+    # the report first, then the extra file; a file that fails is one error line and the
+    # exit code stays the survey's (docs/output.md, "Output files")
+    for flag, path, data in (
+        ("--output", args.output or STDOUT, report),
+        ("--markdown", args.markdown, text),
+    ):
+        if path is None:
+            continue
+        try:
+            atomic_write(path, data)
+        except OSError as err:
+            print(write_failure(flag, path, err), file=sys.stderr)
+    return code
+
+
+def _survey_attribute(files: list[str], attribute: str, overrides: dict[str, int]) -> None:
+    """An --attribute that no surveyed model has is an error (listing what they have)."""
+    from dsl.loader import load_model
+    from verifier.synth.attrs import unknown_attribute
+
+    problems = []
+    for f in files:
+        try:
+            model = load_model(f, overrides)
+        except CCError:
+            return  # the survey reports the model's error itself
+        problem = unknown_attribute(model, attribute)
+        if not problem:
+            return
+        problems.append(f"{f}: {problem}")
+    raise UsageError(f"--attribute {attribute}: no surveyed model has it; " + "; ".join(problems))
 
 
 def cmd_test(args) -> int:

@@ -47,6 +47,10 @@ def check_output_path(
             raise UsageError(f"{flag} {path}: refusing to overwrite the model file {other}")
     if os.path.isdir(path):
         raise UsageError(f"{flag} {path}: is a directory")
+    if _special(path):  # a device or a pipe: written in place (atomic_write)
+        if not os.access(path, os.W_OK):
+            raise UsageError(f"{flag} {path}: cannot write there (permission denied)")
+        return
     folder = os.path.dirname(absolute)
     if not os.path.isdir(folder):
         raise UsageError(f"{flag} {path}: no such directory {folder}")
@@ -64,6 +68,10 @@ def atomic_write(path: str, data: str | bytes) -> None:
             sys.stdout.write(data)
         sys.stdout.flush()
         return
+    if _special(path):  # /dev/stderr, a FIFO: no rename possible, nor wanted
+        with open(path, "wb") as dev:
+            dev.write(data.encode() if isinstance(data, str) else data)
+        return
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".ccverify-", suffix=".part")
     try:
@@ -76,3 +84,21 @@ def atomic_write(path: str, data: str | bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _special(path: str) -> bool:
+    """Whether ``path`` exists and is neither a regular file nor a directory."""
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def write_failure(flag: str, path: str, err: OSError) -> str:
+    """The one error line of an output file that could not be written after the verdict
+    (docs/output.md, "When an output file cannot be written")."""
+    reason = err.strerror or str(err)
+    return f"ccverify: error: {flag} {path}: cannot write: {reason} (the verdict above stands)"

@@ -26,6 +26,7 @@ from pysmt.environment import Environment
 from dsl.errors import InternalError
 from dsl.ir import Model
 from verifier.core.budget import Budget, BudgetExhausted
+from verifier.core.control import set_phase
 from verifier.core.result import CheckOptions, CheckResult, Engine, Stats, Verdict
 from verifier.semantics.conditions import projections, trace_violations
 from verifier.semantics.interp import Interpreter, ReplayError
@@ -125,6 +126,7 @@ def smt_check(
                     f"one-step proof fails ({time.monotonic() - start:.1f} s); "
                     f"checking bounded traces"
                 )
+        set_phase("building the SMT encoding")  # NOTE(run-control): the backstop's words
         main = TraceEncoding(model, env, opts.bound, rounds=opts.rounds, prefix="t", budget=budget)
         wit = TraceEncoding(
             model, env, opts.kprime, rounds=opts.rounds, grouped=True, prefix="g", budget=budget
@@ -139,6 +141,7 @@ def smt_check(
         confirm = query("grouped")
         confirm.add(wit.constraints())
         mgr = env.formula_manager
+        set_phase("searching bounded traces")
         tick = getattr(progress, "tick", None)  # live progress during a bound, if shown
         for depth in range(1, opts.bound + 1):
             if tick:

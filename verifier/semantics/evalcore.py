@@ -78,7 +78,12 @@ StmtFn = Callable[[list, dict, list], None]
 class OutOfRange(Exception):
     """A store outside its type (or another range error): the event is not enabled.
     Not to be confused with :class:`verifier.core.result.Violation`, a broken local
-    condition."""
+    condition.  ``stmt`` is the store that failed (the innermost assignment or send),
+    when known: edge coverage reports it."""
+
+    def __init__(self, stmt: Stmt | None = None):
+        super().__init__()
+        self.stmt = stmt
 
 
 _BINOPS: dict[BinOp, Callable[[Value, Value], Value]] = {
@@ -270,7 +275,7 @@ class Compiler:
         return map_lit
 
     def _x_Quant(self, e: Quant) -> ExprFn:
-        keys = tuple(domain(e.domain))
+        keys = domain(e.domain)  # a range: iterated, never materialised (NOTE(size-limits))
         body, var, kind = self.expr(e.body), e.var, e.kind
 
         def quant(loc: Any, env: dict) -> Value:
@@ -359,7 +364,12 @@ class Compiler:
         v = self.expr(s.value)
 
         def assign(loc: list, env: dict, out: list) -> None:
-            loc[i] = setter(loc[i], v(loc, env), loc, env)
+            try:
+                loc[i] = setter(loc[i], v(loc, env), loc, env)
+            except OutOfRange as exc:
+                if exc.stmt is None:
+                    raise OutOfRange(s) from None
+                raise
 
         return assign
 
@@ -437,10 +447,13 @@ class Compiler:
         targets = self.procs[s.role]
 
         def send(loc: list, env: dict, out: list) -> None:
-            vals = args(loc, env)
+            try:
+                vals = args(loc, env)
+            except OutOfRange:
+                raise OutOfRange(s) from None
             d = dest(loc, env)
             if not 0 <= d < len(targets):
-                raise OutOfRange
+                raise OutOfRange(s)
             out.append((msg, vals, targets[d]))
 
         return send
@@ -451,7 +464,10 @@ class Compiler:
         skip_self = s.except_self and self.role is not None and s.role == self.role.name
 
         def broadcast(loc: list, env: dict, out: list) -> None:
-            vals = args(loc, env)
+            try:
+                vals = args(loc, env)
+            except OutOfRange:
+                raise OutOfRange(s) from None
             me = env[SELF]
             for t in targets:
                 if skip_self and t.idx == me:

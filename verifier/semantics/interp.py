@@ -121,6 +121,7 @@ class Interpreter:
         self._expr_cache: dict[tuple[str, int], tuple[tuple[Expr, ...], Callable]] = {}
         self._initial: GState | None = None
         self._step_memo: tuple[dict, ...] = tuple({} for _ in self.procs)  # NOTE(step-memo)
+        self.last_violation: object = None  # the store that disabled the last event tried
 
     # ------------------------------------------------------------------ compilation
 
@@ -202,12 +203,15 @@ class Interpreter:
         """The initial state: every variable at its initial value, the network empty."""
         if self._initial is None:
             locs = []
+            inits: dict[str, list] = {}  # one compiler per role: loading is linear in N
             for p in self.procs:
                 role = self._roles[p.role].role
-                comp = Compiler(self.model, role)
+                if p.role not in inits:
+                    comp = Compiler(self.model, role)
+                    inits[p.role] = [comp.expr(v.init) for v in role.vars]
                 vals = []
-                for v in role.vars:
-                    val = comp.expr(v.init)((), {SELF: p.idx})
+                for v, init in zip(role.vars, inits[p.role]):
+                    val = init((), {SELF: p.idx})
                     if not check_value(v.ty, val):
                         raise ModelError(
                             [
@@ -245,7 +249,8 @@ class Interpreter:
         out: list = []
         try:
             ce.body(loc, env, out)
-        except OutOfRange:
+        except OutOfRange as exc:
+            self.last_violation = exc.stmt  # read by verifier.semantics.coverage
             return _VIOLATION
         post = tuple(loc)
         if not out:

@@ -88,23 +88,28 @@ class TraceEncoding(EncoderBase):
         # states, rounds, observations
         self.states: list[list[dict[str, SVal]]] = [[self.initial_local(p) for p in self.procs]]
         for s in range(1, k + 1):
+            self.tick()  # NOTE(budget): every loop growing with k checks the deadline
             row = []
             for p in self.procs:
                 st, wf = self.fresh_local(p, p, f"@{s}")
                 self.cons += wf
                 row.append(st)
             self.states.append(row)
-        self.R = [
-            [self.round_terms(p, self.states[s][pi]) for pi, p in enumerate(self.procs)]
-            for s in range(k + 1)
-        ]
-        self.obs = [
-            [self.observe_vals(p, self.states[s][pi]) for pi, p in enumerate(self.procs)]
-            for s in range(k + 1)
-        ]
+        self.R: list[list[tuple[FNode, ...]]] = []
+        self.obs: list[list[tuple]] = []
+        for s in range(k + 1):
+            self.tick()
+            self.R.append(
+                [self.round_terms(p, self.states[s][pi]) for pi, p in enumerate(self.procs)]
+            )
+            self.obs.append(
+                [self.observe_vals(p, self.states[s][pi]) for pi, p in enumerate(self.procs)]
+            )
         # slots
         self.active = [self.bool_sym(f"active@{i}") for i in range(k)]
         for i in range(k - 1):
+            if i % 1024 == 0:
+                self.tick()
             self.cons.append(ops.implies(self.active[i + 1], self.active[i]))
         self.fire: list[list[FNode]] = []
         self.acts: list[list[FNode]] = []
@@ -121,18 +126,20 @@ class TraceEncoding(EncoderBase):
             self._slot(i)
         if grouped:
             self._grouped()
-        self.changed = [
-            [
-                self.define(
-                    ops.and_(
-                        self.acts[s][pi],
-                        ops.not_(self._obs_eq(self.obs[s + 1][pi][0], self.obs[s][pi][0])),
+        self.changed: list[list[FNode]] = []
+        for s in range(k):
+            self.tick()
+            self.changed.append(
+                [
+                    self.define(
+                        ops.and_(
+                            self.acts[s][pi],
+                            ops.not_(self._obs_eq(self.obs[s + 1][pi][0], self.obs[s][pi][0])),
+                        )
                     )
-                )
-                for pi in range(len(self.procs))
-            ]
-            for s in range(k)
-        ]
+                    for pi in range(len(self.procs))
+                ]
+            )
         self._frozen = len(self.all_defs())
 
     # ================================================================ one slot
@@ -326,6 +333,7 @@ class TraceEncoding(EncoderBase):
         if cmsg is not None:
             rsel = self.int_sym(f"rsel@{i}")
             for j in range(i):
+                self.tick()  # this loop is quadratic in the bound
                 for s, pos in enumerate(self.sends[j]):
                     types = [m for m in pos.fields if m in cmsg.fields]
                     if not types:
@@ -368,6 +376,7 @@ class TraceEncoding(EncoderBase):
         n = self.common_round_length()
         self.kappa = [tuple(self.int_sym(f"kappa@{i}", c) for c in range(n)) for i in range(self.k)]
         for i in range(self.k):
+            self.tick()
             if i + 1 < self.k:
                 cons.append(
                     ops.implies(self.active[i + 1], self.lex_le(self.kappa[i], self.kappa[i + 1]))

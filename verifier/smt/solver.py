@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import math
 from collections.abc import Iterable
 
 from pysmt.environment import Environment
@@ -19,6 +20,7 @@ from pysmt.logics import QF_LIA, QF_UFLIRA, Logic
 from pysmt.solvers.solver import Solver
 
 from dsl.errors import UsageError
+from verifier.core.control import register_canceller
 from verifier.core.files import atomic_write
 
 SOLVERS = ("z3", "cvc5")
@@ -92,7 +94,10 @@ def write_smt2(
 def set_time_limit(solver: Solver, seconds: float | None) -> None:
     """Limit the next ``solve`` calls of ``solver`` to ``seconds`` (None: no limit).  A call
     that runs out answers *unknown* (pysmt raises SolverReturnedUnknownResultError)."""
-    ms = 0 if seconds is None else max(1, int(seconds * 1000))
+    # z3 takes an unsigned 32-bit number of milliseconds; longer limits mean "none".
+    ms = 0
+    if seconds is not None and math.isfinite(seconds) and seconds < 4e6:
+        ms = max(1, int(seconds * 1000))
     native = getattr(solver, "z3", None)
     if native is not None:
         native.set("timeout", ms if ms else 4294967295)
@@ -114,6 +119,20 @@ def interrupted(solver: Solver) -> bool:
     except Exception:
         return False
     return "cancel" in reason or "interrupt" in reason
+
+
+def interrupt_solvers() -> None:
+    """Cancel whatever z3 is computing in this process (thread-safe: called from the
+    signal-watch thread, see NOTE(run-control)); the call answers *unknown* "canceled"."""
+    try:
+        import z3
+    except ImportError:  # pragma: no cover
+        return
+    with contextlib.suppress(Exception):  # nothing to cancel
+        z3.main_ctx().interrupt()
+
+
+register_canceller(interrupt_solvers)
 
 
 def tool_versions() -> dict[str, str]:

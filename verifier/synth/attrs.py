@@ -394,3 +394,33 @@ def explicit_attr_facts(
             mono, how = Mono.ALL_STATES, "no event from any state lowers it (one-step, unsat)"
         out[a] = AttrFacts(mono, None, changes=changes[a] > 0, granularity=changes[a] + 1, how=how)
     return out
+
+
+def attribute_texts(model: ir.Model) -> list[str]:
+    """The texts of every attribute synthesis can consider in ``model``: each role's
+    declared round, listed candidates and variables, and the pairs of one-component ones."""
+    out: dict[str, None] = {}
+    for role in model.roles:
+        attrs = role_attributes(role)
+        for a in attrs:
+            out[a.text] = None
+        singles = [a for a in attrs if a.arity == 1]
+        for a in singles:
+            for b in singles:
+                if a is not b:
+                    out[round_str(a.exprs + b.exprs)] = None
+    return list(out)
+
+
+def unknown_attribute(model: ir.Model, attribute: str) -> str:
+    """Empty when ``attribute`` names an attribute of ``model`` (as --attribute does),
+    else the sentence saying it does not, with the closest and all one-component ones."""
+    import difflib
+
+    texts = attribute_texts(model)
+    if attribute in texts or " ".join(attribute.split()) in texts:
+        return ""
+    singles = [t for t in texts if not t.startswith("(")] or texts
+    close = difflib.get_close_matches(attribute, texts, n=1)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    return f"not an attribute of {model.name}; {hint}candidates: {', '.join(singles)}"

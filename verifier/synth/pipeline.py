@@ -51,13 +51,14 @@ first).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import enum
 import itertools
 import multiprocessing
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -650,10 +651,52 @@ def gather(batches: list[tuple[SynthPlan, list]], progress: Callable[[str], None
     return [[f.result() for f in fs] for _, fs in batches]
 
 
+def as_completed(futures) -> Iterator:
+    """``as_completed``, waking up every quarter second so that a signal is handled at
+    once even when another thread received it (NOTE(run-control))."""
+    pending = set(futures)
+    while pending:
+        done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+        yield from done
+
+
+def _worker_init() -> None:
+    """Workers leave signals to the parent (NOTE(run-control)): a terminal's Ctrl-C reaches
+    the whole process group, and only the parent reports it; it then kills the workers."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def make_executor(jobs: int) -> ProcessPoolExecutor:
     """A pool of ``jobs`` worker processes (spawned: each imports ccverify afresh and
     makes its own pysmt environments)."""
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_worker_init,
+    )
+
+
+def stop_executor(executor: Executor, *, abort: bool) -> None:
+    """Shut ``executor`` down: wait for it after a normal end; on ``abort`` (an interrupt,
+    a time or memory limit) kill its worker processes and reap them, without waiting for
+    the checks they are running."""
+    if not abort or not isinstance(executor, ProcessPoolExecutor):
+        executor.shutdown(cancel_futures=True)
+        return
+    procs = list((getattr(executor, "_processes", None) or {}).values())
+    for proc in procs:
+        with contextlib.suppress(Exception):
+            proc.kill()
+    for proc in procs:
+        with contextlib.suppress(Exception):
+            proc.join(2)
+    executor.shutdown(wait=True, cancel_futures=True)  # quick: its workers are dead
+    from multiprocessing import resource_tracker
+
+    with contextlib.suppress(Exception):  # reap the tracker too: nothing may outlive us
+        resource_tracker._resource_tracker._stop()  # type: ignore[attr-defined]
 
 
 def synthesize(
@@ -668,11 +711,15 @@ def synthesize(
     own = None
     if executor is None and opts.jobs > 1 and len(p.tasks) > 1:
         executor = own = make_executor(opts.jobs)
+    abort = True
     try:
         if executor is None:
-            return complete(p, run_tasks(p.tasks, None), progress)
-        futures = [executor.submit(t) for t in p.tasks]
-        return complete(p, gather([(p, futures)], progress)[0], None)
+            report = complete(p, run_tasks(p.tasks, None), progress)
+        else:
+            futures = [executor.submit(t) for t in p.tasks]
+            report = complete(p, gather([(p, futures)], progress)[0], None)
+        abort = False
+        return report
     finally:
         if own is not None:
-            own.shutdown(cancel_futures=True)
+            stop_executor(own, abort=abort)

@@ -39,6 +39,7 @@ from verifier.synth.pipeline import (
     make_executor,
     plan,
     run_tasks,
+    stop_executor,
 )
 
 
@@ -85,6 +86,7 @@ def run_survey(
     own = None
     if executor is None and opts.jobs > 1:
         executor = own = make_executor(opts.jobs)
+    abort = True
     try:
         if executor is None:  # inline: each protocol's checks, reported as they finish
             for e, p in zip(entries, plans):
@@ -96,9 +98,10 @@ def run_survey(
             for e, p in zip(entries, plans):
                 if p is not None:
                     e.report = complete(p, next(results), None)
+        abort = False
     finally:
         if own is not None:
-            own.shutdown(cancel_futures=True)
+            stop_executor(own, abort=abort)
     return Survey(entries, opts, attribute, time.monotonic() - start, tool_versions(), runner)
 
 
