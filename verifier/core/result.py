@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from dsl.errors import UsageError
 from dsl.ir import Expr
-from verifier.core.runtime import Trace
+from verifier.core.runtime import Message, Step, Trace
 
 
 class Verdict(enum.Enum):
@@ -87,6 +87,54 @@ class Stats:
     per_bound: list[dict] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Proof:
+    """How a ``closed (all bounds)`` verdict was proven (docs/algorithm.md, "Unbounded
+    proofs"): ``method`` is one of :data:`PROOF_METHODS`; ``inferred`` the texts of the
+    inferred message rounds the proof used, ``invariants`` those of the invariants (all
+    checked inductive), ``k`` the depth of a k-induction proof."""
+
+    method: str
+    inferred: tuple[str, ...] = ()
+    invariants: tuple[str, ...] = ()
+    k: int | None = None
+
+    @property
+    def text(self) -> str:
+        out = self.method + (f" (k = {self.k})" if self.k is not None else "")
+        if self.invariants:
+            out += "; invariants: " + "; ".join(self.invariants)
+        if self.inferred:
+            out += "; inferred message rounds: " + "; ".join(self.inferred)
+        return out
+
+
+PROOF_METHODS = (
+    "one-step",
+    "one-step with inferred message rounds",
+    "one-step with invariants",
+    "k-induction",
+    "exhaustive exploration",
+)
+
+
+@dataclass(frozen=True)
+class InductionCex:
+    """A counterexample to induction: an event from a state satisfying the induction
+    hypothesis (``assumed``: invariants and inferred message rounds) that breaks it or a
+    local condition (``broken``).  ``step`` is None when an invariant fails in the
+    initial state.  ``receiver`` is the receiving process and its (arbitrary) state when
+    a sent message breaks a message invariant; ``other`` the in-flight message whose
+    invariant the event breaks."""
+
+    what: str
+    step: Step | None
+    broken: tuple[str, ...]
+    assumed: tuple[str, ...] = ()
+    receiver: tuple[str, tuple] | None = None
+    other: Message | None = None
+
+
 @dataclass
 class CheckResult:
     verdict: Verdict
@@ -101,3 +149,7 @@ class CheckResult:
     # For "closed (all bounds)" found by the one-step check: nothing more; for a bounded
     # "closed", the depth reached; for "unknown", where the check stopped.
     depth: int = 0
+    proof: Proof | None = None  # how "closed (all bounds)" was proven
+    # Why the unbounded proof failed (a verdict other than "closed (all bounds)").
+    cti: InductionCex | None = None
+    notes: tuple[str, ...] = ()  # what the unbounded attempts found (e.g. invariants)

@@ -27,11 +27,12 @@ from pysmt.exceptions import SolverReturnedUnknownResultError
 
 from dsl.errors import InternalError
 from dsl.ir import Model
+from verifier.core.budget import Budget, BudgetExhausted
 from verifier.core.result import CheckOptions, CheckResult, Engine, Stats, Verdict
 from verifier.semantics.conditions import projections, trace_violations
 from verifier.semantics.interp import Interpreter, ReplayError
 from verifier.smt.encbase import EncodingTimeout
-from verifier.smt.encode import OneStepEncoding, TraceEncoding
+from verifier.smt.encode import TraceEncoding
 from verifier.smt.solver import interrupted, make_solver, set_time_limit, write_smt2
 
 
@@ -108,6 +109,15 @@ class Query:
         self.solver.exit()
 
 
+def _allowed(method: str) -> str:
+    """What the states and messages of a one-step proof range over, besides types."""
+    if method == "one-step with invariants":
+        return "and message allowed by the invariants and inferred message rounds "
+    if method == "one-step with inferred message rounds":
+        return "with messages tagged as inferred "
+    return ""
+
+
 def smt_check(
     model: Model, opts: CheckOptions, progress: Callable[[str], None] | None = None
 ) -> CheckResult:
@@ -125,27 +135,42 @@ def smt_check(
         queries.append(q)
         return q
 
+    extra: dict = {}
+
     def done(verdict: Verdict, **kw) -> CheckResult:
         stats.seconds = time.monotonic() - start
         return CheckResult(
-            verdict, opts.bound, opts.kprime, Engine.SMT, opts.solver, stats=stats, **kw
+            verdict,
+            opts.bound,
+            opts.kprime,
+            Engine.SMT,
+            opts.solver,
+            stats=stats,
+            **{**extra, **kw},
         )
 
     depth = 0
     try:
+        attempt = None
         if opts.one_step:
-            one = OneStepEncoding(model, env, rounds=opts.rounds, deadline=deadline)
-            q = query("one-step")
-            q.add(one.violation("any"))
-            if not q.solve(where="(local conditions from every state)"):
+            from verifier.engines.unbounded import prove_unbounded
+
+            attempt = prove_unbounded(
+                model, opts, env, query, Budget(opts.timeout, start=start), progress
+            )
+            if attempt.proof is not None:
                 return done(
                     Verdict.CLOSED_ALL,
-                    reason="no event from any state breaks a local condition "
-                    "(one-step proof, reordering lemma)",
+                    reason=f"{attempt.proof.method} proof: no event from any state "
+                    f"{_allowed(attempt.proof.method)}breaks a local condition (reordering lemma)",
+                    proof=attempt.proof,
+                    notes=tuple(attempt.notes),
                 )
+            extra["cti"] = attempt.cti
+            extra["notes"] = tuple(attempt.notes)
             if progress:
                 progress(
-                    f"one-step proof fails ({time.monotonic() - start:.1f} s); "
+                    f"unbounded proofs fail ({time.monotonic() - start:.1f} s); "
                     f"checking bounded traces"
                 )
         main = TraceEncoding(
@@ -216,6 +241,8 @@ def smt_check(
             Verdict.UNKNOWN,
             reason="time limit reached while building the SMT encoding (before any bounded query)",
         )
+    except BudgetExhausted as stop:
+        return done(Verdict.UNKNOWN, reason=stop.reason)
     except _Stop as stop:
         reached = max(depth - 1, 0)
         partial = f"; no trace of at most {reached} events is a counterexample" if reached else ""

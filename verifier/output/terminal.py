@@ -22,7 +22,7 @@ from verifier.core.result import CheckResult, Verdict, Violation
 from verifier.core.runtime import Round, Step, Trace
 from verifier.core.values import format_value
 from verifier.output.explain import Reordering, deliveries, inversions
-from verifier.output.render import changed_vars, format_message
+from verifier.output.render import changed_vars, format_cti, format_message
 from verifier.semantics.conditions import fmt_round, plural
 from verifier.semantics.interp import Interpreter
 
@@ -138,6 +138,15 @@ def result_view(interp: Interpreter, result: CheckResult, full: bool = False) ->
         )
     elif result.reason:
         out.append(Text(result.reason))
+    if result.proof is not None and (result.proof.inferred or result.proof.invariants):
+        for inv in result.proof.invariants:
+            out.append(Text(f"  invariant {inv}"))
+        for r in result.proof.inferred:
+            out.append(Text(f"  inferred round {r}"))
+    for note in result.notes:
+        out.append(Text(f"note: {note}", style="dim"))
+    if result.cti is not None and result.verdict is not Verdict.CLOSED_ALL:
+        out.append(Text("\n".join(format_cti(interp, result.cti)), style="dim"))
     out.append(stats_line(result))
     return out
 

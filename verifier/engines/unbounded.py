@@ -1,0 +1,236 @@
+"""Unbounded closure proofs: the one-step proof, with inferred message rounds and with
+invariants (docs/algorithm.md, "Unbounded proofs").
+
+:func:`prove_unbounded` tries, cheapest first, until one succeeds:
+
+1. **one-step** — no event from any type-correct state breaks a local condition, in-flight
+   messages carrying their declared rounds (tags of other types are unconstrained);
+2. **one-step with inferred message rounds** — for the message types without a declared
+   round, the Houdini fixpoint of :mod:`verifier.smt.tagrel` atoms that every send keeps,
+   then the one-step proof with the consumed message's tag constrained by them;
+3. **one-step with invariants** — the model's ``invariant`` declarations, checked
+   inductive together with the inferred rounds (initial states satisfy them; every event
+   from a state satisfying them keeps them), then the one-step proof from the states and
+   messages they allow.
+
+Every failure leaves a counterexample to induction (the event, from a state satisfying
+the hypothesis, that breaks a local condition or an invariant); the result carries the
+last one, and the proof that succeeded is named.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pysmt.environment import Environment
+
+from dsl import ir
+from verifier.core.budget import Budget
+from verifier.core.result import CheckOptions, InductionCex, Proof
+from verifier.core.runtime import Step
+from verifier.semantics.interp import Interpreter
+from verifier.smt.strengthen import Pair, StrengthenedOneStep
+from verifier.smt.symval import model_getter
+from verifier.smt.tagrel import InferredRound, TagAtom
+
+
+@dataclass
+class ProofAttempt:
+    """The outcome of :func:`prove_unbounded`: a proof, or the last counterexample to
+    induction; ``notes`` say what the attempts found on the way."""
+
+    proof: Proof | None = None
+    cti: InductionCex | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _step(dec: dict) -> Step:
+    return Step(
+        dec["proc"],
+        dec["edge"],
+        dec["params"],
+        dec["consumed"],
+        dec["sent"],
+        dec["pre"],
+        dec["post"],
+    )
+
+
+def invariant_texts(model: ir.Model) -> list[str]:
+    return [f"{r.name}: {i.text}" for r in model.roles for i in r.invariants]
+
+
+def initial_failure(model: ir.Model, interp: Interpreter) -> InductionCex | None:
+    """A local invariant false in the initial state (message invariants hold there: the
+    network is empty)."""
+    init = interp.initial()
+    for pi, p in enumerate(interp.procs):
+        for inv in interp.proc_role(p).invariants:
+            if inv.msg is None and interp.eval_exprs(p, init.locals[pi], (inv.expr,)) != (1,):
+                return InductionCex(
+                    f"the invariant `{inv.text}` of {p.role} does not hold in the initial "
+                    f"state of {p}",
+                    None,
+                    (f"{p.role}: {inv.text}",),
+                )
+    return None
+
+
+class _Attempt:
+    """One strengthened encoding on one query (solver)."""
+
+    def __init__(self, model, opts: CheckOptions, env: Environment, query, prefix, **kw):
+        self.st = StrengthenedOneStep(model, env, rounds=opts.rounds, prefix=prefix, **kw)
+        self.q = query(f"unbounded-{prefix}")
+        self.q.add(self.st.base())
+        self.mgr = env.formula_manager
+        self.prefix = prefix
+        self.kept: dict[Pair, list[TagAtom]] = {
+            p: list(self.st.atoms[p]) for p in self.st.pairs if p not in self.st.never_sent
+        }
+
+    def _ask(self, name: str, formula, where: str) -> bool:
+        sel = self.mgr.Symbol(f"{self.prefix}:ask:{name}")
+        self.q.add(self.mgr.Implies(sel, formula))
+        return self.q.solve([sel, *self.st.activation(self.kept)], where=where)
+
+    def houdini(self) -> int:
+        """Drop atoms until every kept atom is kept by every send; the rounds of solver
+        calls made."""
+        st, n = self.st, 0
+        ors = [
+            self.mgr.And(st.act[p, a], st.tag_bad[p, a])
+            for p, atoms in self.kept.items()
+            for a in atoms
+        ]
+        if not ors:
+            return 0
+        sel = self.mgr.Symbol(f"{self.prefix}:ask:houdini")
+        self.q.add(self.mgr.Implies(sel, self.mgr.Or(ors)))
+        while True:
+            n += 1
+            if not self.q.solve(
+                [sel, *st.activation(self.kept)], where=f"(inferring message rounds, round {n})"
+            ):
+                return n
+            get = model_getter(self.q.model())
+            dropped = 0
+            for p, atoms in self.kept.items():
+                keep = [a for a in atoms if not get(st.tag_bad[p, a])]
+                dropped += len(atoms) - len(keep)
+                self.kept[p] = keep
+            if not dropped:  # pragma: no cover - a model always breaks a kept atom
+                raise AssertionError("Houdini: the model breaks no kept atom")
+
+    def inferred(self) -> tuple[InferredRound, ...]:
+        return self.st.inferred(self.kept)
+
+    def assumed(self, with_invariants: bool) -> tuple[str, ...]:
+        out = [r.text for r in self.inferred()]
+        if with_invariants:
+            out = invariant_texts(self.st.model) + out
+        return tuple(out)
+
+    def invariants_hold(self, interp: Interpreter) -> InductionCex | None:
+        """None when no event breaks an invariant, else the counterexample."""
+        st = self.st
+        if not self._ask("invariants", st.invariants_broken(), "(invariants inductive?)"):
+            return None
+        model = self.q.model()
+        get = model_getter(model)
+        ob = next(o for o in st.obligations if get(o.bad))
+        step = _step(st.one.decode(model))
+        text = f"{ob.role}: {ob.inv.text}"
+        if ob.kind == "local":
+            what = (
+                f"the invariant `{ob.inv.text}` of {ob.role} is not inductive: "
+                f"{step.proc}'s state after the event breaks it"
+            )
+            return InductionCex(what, step, (text,), self.assumed(True))
+        who, val = st.decode_other(ob, model)
+        if ob.kind == "send":
+            what = (
+                f"the message invariant `{ob.inv.text}` of {ob.role} is not inductive: "
+                f"a message the event sends to {who} breaks it in {who}'s state"
+            )
+            rcv = (who, val) if who != str(step.proc) else None
+            return InductionCex(what, step, (text,), self.assumed(True), receiver=rcv)  # type: ignore[arg-type]
+        what = (
+            f"the message invariant `{ob.inv.text}` of {ob.role} is not inductive: the event "
+            f"changes {step.proc}'s state so that it no longer holds for a message in flight to it"
+        )
+        return InductionCex(what, step, (text,), self.assumed(True), other=val)  # type: ignore[arg-type]
+
+    def conditions_hold(self, label: str, with_invariants: bool) -> InductionCex | None:
+        st = self.st
+        if not self._ask("conditions", st.conditions_broken(), f"({label})"):
+            return None
+        dec = st.one.decode(self.q.model())
+        what = (
+            f"{label} fails: from a state satisfying the hypothesis, {dec['proc']}'s "
+            f"'{dec['edge']}' breaks " + ", ".join(dec["broken"])
+        )
+        return InductionCex(what, _step(dec), tuple(dec["broken"]), self.assumed(with_invariants))
+
+
+def prove_unbounded(
+    model: ir.Model,
+    opts: CheckOptions,
+    env: Environment,
+    query: Callable,
+    budget: Budget,
+    progress: Callable[[str], None] | None = None,
+) -> ProofAttempt:
+    """Try the unbounded proofs of the module docstring; ``query(label)`` gives a solver
+    wrapper (verifier.engines.smtcheck.Query) in ``env``."""
+    out = ProofAttempt()
+    interp = Interpreter(model, opts.rounds)
+    invs = invariant_texts(model)
+    # 1. the plain one-step proof
+    plain = _Attempt(model, opts, env, query, "o", invariants=False, infer=False)
+    cex = plain.conditions_hold("the one-step proof", False)
+    if cex is None:
+        out.proof = Proof("one-step")
+        return out
+    out.cti = cex
+    # 2. with inferred message rounds
+    tags = _Attempt(model, opts, env, query, "r", invariants=False, infer=True)
+    if tags.st.pairs:
+        budget.check("inferring message rounds")
+        n = tags.houdini()
+        rounds = tags.inferred()
+        if progress:
+            progress(
+                f"one-step proof fails; inferred message rounds ({n} solver calls): "
+                + "; ".join(r.text for r in rounds)
+            )
+        cex = tags.conditions_hold("the one-step proof with inferred message rounds", False)
+        if cex is None:
+            out.proof = Proof(
+                "one-step with inferred message rounds", tuple(r.text for r in rounds)
+            )
+            return out
+        out.cti = cex
+    if not invs:
+        return out
+    # 3. with the model's invariants
+    budget.check("checking invariants")
+    bad = initial_failure(model, interp)
+    if bad is not None:
+        out.cti = bad
+        return out
+    full = _Attempt(model, opts, env, query, "i", invariants=True, infer=True)
+    full.houdini()
+    bad = full.invariants_hold(interp)
+    if bad is not None:
+        out.cti = bad
+        return out
+    out.notes.append("the invariants are inductive: " + "; ".join(invs))
+    cex = full.conditions_hold("the one-step proof with invariants", True)
+    if cex is None:
+        rounds = tuple(r.text for r in full.inferred())
+        out.proof = Proof("one-step with invariants", rounds, tuple(invs))
+        return out
+    out.cti = cex
+    return out
