@@ -22,7 +22,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from verifier.core.result import CheckOptions, CheckResult, Engine, Stats, Verdict
+from verifier.core.result import CheckOptions, CheckResult, Engine, Proof, Stats, Verdict
 from verifier.core.runtime import GState, Step, Trace
 from verifier.semantics.conditions import (
     Projections,
@@ -130,7 +130,7 @@ def explicit_check(
     if opts.one_step:
         proof = reachable_conditions(interp, budget)
         if proof:
-            return done(Verdict.CLOSED_ALL, reason=proof)
+            return done(Verdict.CLOSED_ALL, reason=proof, proof=Proof("exhaustive exploration"))
     grouped = grouped_projections(interp, opts.kprime, budget)
     if grouped is None:
         return done(Verdict.UNKNOWN, reason=budget.reason + " (grouped search)")

@@ -165,8 +165,9 @@ def smt_check(
                     f"{_allowed(attempt.proof.method)}breaks a local condition (reordering lemma)",
                     proof=attempt.proof,
                     notes=tuple(attempt.notes),
+                    cti=attempt.invariant_cti,
                 )
-            extra["cti"] = attempt.cti
+            extra["cti"] = attempt.invariant_cti or attempt.cti
             extra["notes"] = tuple(attempt.notes)
             if progress:
                 progress(

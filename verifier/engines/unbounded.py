@@ -30,6 +30,7 @@ from verifier.core.budget import Budget
 from verifier.core.result import CheckOptions, InductionCex, Proof
 from verifier.core.runtime import Step
 from verifier.semantics.interp import Interpreter
+from verifier.semantics.invariants import InvariantEvaluator, reachable_violation
 from verifier.smt.strengthen import Pair, StrengthenedOneStep
 from verifier.smt.symval import model_getter
 from verifier.smt.tagrel import InferredRound, TagAtom
@@ -41,7 +42,8 @@ class ProofAttempt:
     induction; ``notes`` say what the attempts found on the way."""
 
     proof: Proof | None = None
-    cti: InductionCex | None = None
+    cti: InductionCex | None = None  # of the last attempt that failed
+    invariant_cti: InductionCex | None = None  # the model's invariants are not inductive
     notes: list[str] = field(default_factory=list)
 
 
@@ -61,20 +63,31 @@ def invariant_texts(model: ir.Model) -> list[str]:
     return [f"{r.name}: {i.text}" for r in model.roles for i in r.invariants]
 
 
-def initial_failure(model: ir.Model, interp: Interpreter) -> InductionCex | None:
+def initial_failure(interp: Interpreter) -> InductionCex | None:
     """A local invariant false in the initial state (message invariants hold there: the
     network is empty)."""
-    init = interp.initial()
-    for pi, p in enumerate(interp.procs):
-        for inv in interp.proc_role(p).invariants:
-            if inv.msg is None and interp.eval_exprs(p, init.locals[pi], (inv.expr,)) != (1,):
-                return InductionCex(
-                    f"the invariant `{inv.text}` of {p.role} does not hold in the initial "
-                    f"state of {p}",
-                    None,
-                    (f"{p.role}: {inv.text}",),
-                )
+    for p, inv, _ in InvariantEvaluator(interp).broken(interp.initial()):
+        return InductionCex(
+            f"the invariant `{inv.text}` of {p.role} does not hold in the initial state of {p}",
+            None,
+            (f"{p.role}: {inv.text}",),
+        )
     return None
+
+
+def falsified(interp: Interpreter, bound: int) -> str | None:
+    """A note when a trace of at most ``bound`` events reaches a state breaking an
+    invariant (the invariant is false, not merely not inductive)."""
+    hit = reachable_violation(interp, bound, max_states=50_000)
+    if hit is None:
+        return None
+    steps, p, inv, m = hit
+    events = ", ".join(f"{s.proc} {s.edge}" for s in steps) or "none"
+    where = f"for a {m.type} from {m.src} in flight to {p}" if m is not None else f"at {p}"
+    return (
+        f"the invariant `{inv.text}` of {p.role} is false: after {len(steps)} events "
+        f"({events}) it fails {where}"
+    )
 
 
 class _Attempt:
@@ -187,6 +200,19 @@ def prove_unbounded(
     out = ProofAttempt()
     interp = Interpreter(model, opts.rounds)
     invs = invariant_texts(model)
+    # 0. the model's invariants are claims: always checked, used only when inductive
+    full = inv_cex = None
+    if invs:
+        inv_cex = initial_failure(interp)
+        if inv_cex is None:
+            full = _Attempt(model, opts, env, query, "i", invariants=True, infer=True)
+            full.houdini()
+            inv_cex = full.invariants_hold(interp)
+        if inv_cex is not None:
+            full = None
+            out.invariant_cti = inv_cex
+            note = falsified(interp, opts.bound) if inv_cex.step is not None else None
+            out.notes.append(note or "the invariants are not inductive: not used")
     # 1. the plain one-step proof
     plain = _Attempt(model, opts, env, query, "o", invariants=False, infer=False)
     cex = plain.conditions_hold("the one-step proof", False)
@@ -212,25 +238,15 @@ def prove_unbounded(
             )
             return out
         out.cti = cex
-    if not invs:
+    if full is None:
         return out
-    # 3. with the model's invariants
-    budget.check("checking invariants")
-    bad = initial_failure(model, interp)
-    if bad is not None:
-        out.cti = bad
-        return out
-    full = _Attempt(model, opts, env, query, "i", invariants=True, infer=True)
-    full.houdini()
-    bad = full.invariants_hold(interp)
-    if bad is not None:
-        out.cti = bad
-        return out
-    out.notes.append("the invariants are inductive: " + "; ".join(invs))
+    # 3. with the model's invariants (inductive, step 0)
+    budget.check("the one-step proof with invariants")
     cex = full.conditions_hold("the one-step proof with invariants", True)
     if cex is None:
         rounds = tuple(r.text for r in full.inferred())
         out.proof = Proof("one-step with invariants", rounds, tuple(invs))
         return out
+    out.notes.append("the invariants are inductive: " + "; ".join(invs))
     out.cti = cex
     return out

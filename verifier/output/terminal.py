@@ -145,7 +145,7 @@ def result_view(interp: Interpreter, result: CheckResult, full: bool = False) ->
             out.append(Text(f"  inferred round {r}"))
     for note in result.notes:
         out.append(Text(f"note: {note}", style="dim"))
-    if result.cti is not None and result.verdict is not Verdict.CLOSED_ALL:
+    if result.cti is not None:
         out.append(Text("\n".join(format_cti(interp, result.cti)), style="dim"))
     out.append(stats_line(result))
     return out
