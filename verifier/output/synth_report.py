@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from verifier.core.runtime import Trace
 from verifier.core.result import Verdict
+from verifier.core.runtime import Trace
 from verifier.output.render import cti_json, format_cti, proof_json, trace_json
 from verifier.semantics.conditions import fmt_round
 from verifier.semantics.interp import Interpreter
