@@ -99,14 +99,18 @@ class _Attempt:
         self.q.add(self.st.base())
         self.mgr = env.formula_manager
         self.prefix = prefix
+        self._asked: set = set()
         self.kept: dict[Pair, list[TagAtom]] = {
             p: list(self.st.atoms[p]) for p in self.st.pairs if p not in self.st.never_sent
         }
 
-    def _ask(self, name: str, formula, where: str) -> bool:
+    def _ask(self, name: str, formula, where: str, plain: bool = False) -> bool:
         sel = self.mgr.Symbol(f"{self.prefix}:ask:{name}")
-        self.q.add(self.mgr.Implies(sel, formula))
-        return self.q.solve([sel, *self.st.activation(self.kept)], where=where)
+        if sel not in self._asked:
+            self._asked.add(sel)
+            self.q.add(self.mgr.Implies(sel, formula))
+        act = self.st.activation(None if plain else self.kept)
+        return self.q.solve([sel, *act], where=where)
 
     def houdini(self) -> int:
         """Drop atoms until every kept atom is kept by every send; the rounds of solver
@@ -175,10 +179,21 @@ class _Attempt:
         )
         return InductionCex(what, step, (text,), self.assumed(True), other=val)  # type: ignore[arg-type]
 
-    def conditions_hold(self, label: str, with_invariants: bool) -> InductionCex | None:
+    def conditions_hold(
+        self, label: str, with_invariants: bool, plain: bool = False
+    ) -> InductionCex | None:
+        """None when no event breaks a local condition under the hypothesis (``plain``:
+        without inferred rounds), else the counterexample to induction."""
         st = self.st
-        if not self._ask("conditions", st.conditions_broken(), f"({label})"):
+        if not self._ask("conditions", st.conditions_broken(), f"({label})", plain):
             return None
+        if plain:
+            dec = st.one.decode(self.q.model())
+            what = (
+                f"{label} fails: from some state, {dec['proc']}'s "
+                f"'{dec['edge']}' breaks " + ", ".join(dec["broken"])
+            )
+            return InductionCex(what, _step(dec), tuple(dec["broken"]))
         dec = st.one.decode(self.q.model())
         what = (
             f"{label} fails: from a state satisfying the hypothesis, {dec['proc']}'s "
@@ -213,15 +228,14 @@ def prove_unbounded(
             out.invariant_cti = inv_cex
             note = falsified(interp, opts.bound) if inv_cex.step is not None else None
             out.notes.append(note or "the invariants are not inductive: not used")
-    # 1. the plain one-step proof
-    plain = _Attempt(model, opts, env, query, "o", invariants=False, infer=False)
-    cex = plain.conditions_hold("the one-step proof", False)
+    # 1. the plain one-step proof (the encoding of 2 with every inferred atom disabled)
+    tags = _Attempt(model, opts, env, query, "o", invariants=False, infer=True)
+    cex = tags.conditions_hold("the one-step proof", False, plain=True)
     if cex is None:
         out.proof = Proof("one-step")
         return out
     out.cti = cex
     # 2. with inferred message rounds
-    tags = _Attempt(model, opts, env, query, "r", invariants=False, infer=True)
     if tags.st.pairs:
         budget.check("inferring message rounds")
         n = tags.houdini()

@@ -109,6 +109,7 @@ class StrengthenedOneStep:
         self.act: dict[tuple[Pair, TagAtom], FNode] = {}
         self.tag_bad: dict[tuple[Pair, TagAtom], FNode] = {}
         self.never_sent: set[Pair] = set()
+        self.never_act: list[FNode] = []
         if infer:
             self._tags(senders, receivers)
         # ---------------------------------------------------- invariants
@@ -175,8 +176,10 @@ class StrengthenedOneStep:
             if pair not in senders:
                 self.never_sent.add(pair)
                 self.atoms[pair] = []
+                act = one.bool_sym("act", msg, srole, "never")
+                self.never_act.append(act)
                 for j in receivers.get(pair, []):  # no such message is ever in flight
-                    self.extra.append(ops.not_(one.entries[j]["fire"]))
+                    self.extra.append(ops.implies(act, ops.not_(one.entries[j]["fire"])))
                 continue
             atoms = candidate_atoms(decl, component_spans(one.sx, role, exprs))
             self.atoms[pair] = atoms
@@ -198,10 +201,14 @@ class StrengthenedOneStep:
                     bad.append(ops.and_(en["fire"], a.guard, ops.not_(ok)))
                 self.tag_bad[pair, atom] = ops.or_(*bad)
 
-    def activation(self, kept: dict[Pair, list[TagAtom]]) -> list[FNode]:
-        """Assumption literals enabling exactly the atoms ``kept``."""
-        on = {(p, a) for p, atoms in kept.items() for a in atoms}
-        return [lit if key in on else self.ops.not_(lit) for key, lit in self.act.items()]
+    def activation(self, kept: dict[Pair, list[TagAtom]] | None) -> list[FNode]:
+        """Assumption literals enabling exactly the atoms ``kept`` and the fact that types
+        no edge sends are never in flight; with None, no inferred round at all (the plain
+        one-step proof: tags of undeclared types unconstrained)."""
+        ops = self.ops
+        on = {(p, a) for p, atoms in (kept or {}).items() for a in atoms}
+        out = [lit if key in on else ops.not_(lit) for key, lit in self.act.items()]
+        return out + [ops.not_(a) if kept is None else a for a in self.never_act]
 
     def tags_broken(self, kept: dict[Pair, list[TagAtom]]) -> FNode:
         """Some send breaks a kept atom."""
