@@ -101,10 +101,31 @@ def test_models_prove_with_their_invariants_not_guard_rewrites(name):
     assert res.proof.invariants
 
 
-def test_without_the_invariant_last_voting_is_only_bounded():
+def test_without_the_invariant_last_voting_proves_by_automatic_strengthening():
+    """The plain one-step proof fails (on an unreachable state, the counterexample to
+    induction says which); the Houdini search over candidate invariants finds the one the
+    model states, and only it (minimised)."""
     text = (EXAMPLES / "last_voting.cc").read_text()
     text = text.replace("  invariant not started => ph = Collect", "")
-    res = smt_check(load_text(text), CheckOptions(bound=3))
+    model = load_text(text)
+    assert not any(r.invariants for r in model.roles)
+    res = smt_check(model, CheckOptions(bound=2))
+    assert res.verdict is Verdict.CLOSED_ALL, res.reason
+    assert res.proof is not None and res.proof.method == "one-step with inferred invariants"
+    assert res.proof.invariants == ("P: not started => ph = Collect",)
+
+
+def test_the_plain_one_step_counterexample_to_induction_of_last_voting():
+    text = (EXAMPLES / "last_voting.cc").read_text()
+    text = text.replace("  invariant not started => ph = Collect", "")
+    from verifier.engines import unbounded
+
+    saved = unbounded.AUTO_SECONDS
+    unbounded.AUTO_SECONDS = 1e-9  # no automatic strengthening
+    try:
+        res = smt_check(load_text(text), CheckOptions(bound=3))
+    finally:
+        unbounded.AUTO_SECONDS = saved
     assert res.verdict is Verdict.CLOSED_BOUNDED
     assert res.cti is not None and res.cti.broken == ("send",)
     assert res.cti.step is not None and res.cti.step.edge == "start"
@@ -174,19 +195,20 @@ def test_wrong_invariant_gives_a_counterexample_to_induction_not_a_proof(invaria
 
 
 @pytest.mark.parametrize(
-    "invariant, verdict",
+    "invariant",
     [
-        # true initially, broken by end_decide (phi := phi + 1): not inductive
-        ("(not started => ph = Collect) and phi = 1", Verdict.CLOSED_BOUNDED),
-        # false initially
-        ("not started => ph = Collect and x = 1", Verdict.CLOSED_BOUNDED),
+        "(not started => ph = Collect) and phi = 1",  # broken by end_decide: not inductive
+        "not started => ph = Collect and x = 1",  # false initially
     ],
 )
-def test_a_needed_invariant_that_is_wrong_gives_no_proof(invariant, verdict):
+def test_a_needed_invariant_that_is_wrong_is_reported_and_not_used(invariant):
+    """The proof, if any, comes from automatic strengthening, never from the wrong
+    invariant, and the counterexample to induction of the wrong one is reported."""
     text = (EXAMPLES / "last_voting.cc").read_text()
     text = text.replace("invariant not started => ph = Collect", f"invariant {invariant}")
     res = smt_check(load_text(text), CheckOptions(bound=3))
-    assert res.verdict is verdict and res.proof is None
+    assert res.proof is None or f"P: {invariant}" not in res.proof.invariants
+    assert res.proof is None or res.proof.method == "one-step with inferred invariants"
     assert res.cti is not None and res.cti.broken == (f"P: {invariant}",)
 
 

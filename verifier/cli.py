@@ -96,6 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
         c.add_argument(
             "--no-one-step", action="store_true", help="skip the unbounded one-step proof"
         )
+        c.add_argument(
+            "--no-strengthen",
+            action="store_true",
+            help="no automatic search for invariants when the one-step proofs fail",
+        )
         c.add_argument("--json", action="store_true", help="print one JSON object")
         c.add_argument("--full", action="store_true", help="show all variables in traces")
         c.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
@@ -299,6 +304,7 @@ def cmd_check(args) -> int:
         timeout=args.timeout,
         smt2_dir=args.smt2,
         one_step=not args.no_one_step,
+        strengthen=not args.no_strengthen,
     )
     progress = None if args.quiet or args.json else _progress
     from verifier.engines.dispatch import run_check

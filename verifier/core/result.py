@@ -50,6 +50,9 @@ class CheckOptions:
     # Stop the explicit engine after this many search nodes (verdict unknown).
     max_nodes: int = 5_000_000
     one_step: bool = True  # try the unbounded one-step proof first
+    # When the one-step proofs fail, search for invariants that make one go through
+    # (Houdini over candidate templates; verifier.engines.unbounded, step 4).
+    strengthen: bool = True
 
     def __post_init__(self) -> None:
         # Both engines rest on the reordering lemma, whose witness has as many events as
@@ -113,7 +116,7 @@ PROOF_METHODS = (
     "one-step",
     "one-step with inferred message rounds",
     "one-step with invariants",
-    "k-induction",
+    "one-step with inferred invariants",
     "exhaustive exploration",
 )
 

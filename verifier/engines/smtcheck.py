@@ -111,7 +111,7 @@ class Query:
 
 def _allowed(method: str) -> str:
     """What the states and messages of a one-step proof range over, besides types."""
-    if method == "one-step with invariants":
+    if method in ("one-step with invariants", "one-step with inferred invariants"):
         return "and message allowed by the invariants and inferred message rounds "
     if method == "one-step with inferred message rounds":
         return "with messages tagged as inferred "

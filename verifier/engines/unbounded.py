@@ -20,17 +20,19 @@ last one, and the proof that succeeded is named.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pysmt.environment import Environment
 
 from dsl import ir
-from verifier.core.budget import Budget
+from verifier.core.budget import Budget, BudgetExhausted
 from verifier.core.result import CheckOptions, InductionCex, Proof
 from verifier.core.runtime import Step
 from verifier.semantics.interp import Interpreter
-from verifier.semantics.invariants import InvariantEvaluator, reachable_violation
+from verifier.semantics.invariants import InvariantEvaluator, reachable_violation, surviving
+from verifier.smt.invcands import local_candidates, message_candidates
 from verifier.smt.strengthen import Pair, StrengthenedOneStep
 from verifier.smt.symval import model_getter
 from verifier.smt.tagrel import InferredRound, TagAtom
@@ -90,6 +92,9 @@ def falsified(interp: Interpreter, bound: int) -> str | None:
     )
 
 
+AUTO_SECONDS = 60.0  # automatic strengthening stops here (or at --timeout, if sooner)
+
+
 class _Attempt:
     """One strengthened encoding on one query (solver)."""
 
@@ -103,33 +108,49 @@ class _Attempt:
         self.kept: dict[Pair, list[TagAtom]] = {
             p: list(self.st.atoms[p]) for p in self.st.pairs if p not in self.st.never_sent
         }
+        self.kept_invs: set[tuple[str, int]] | None = None  # None: every invariant
+
+    def activation(self, plain: bool = False) -> list:
+        st = self.st
+        return st.activation(None if plain else self.kept) + st.inv_activation(self.kept_invs)
+
+    def invariant_texts(self) -> list[str]:
+        return [
+            f"{r}: {inv.text}"
+            for r, invs in self.st.invs.items()
+            for k, inv in enumerate(invs)
+            if self.kept_invs is None or (r, k) in self.kept_invs
+        ]
 
     def _ask(self, name: str, formula, where: str, plain: bool = False) -> bool:
         sel = self.mgr.Symbol(f"{self.prefix}:ask:{name}")
         if sel not in self._asked:
             self._asked.add(sel)
             self.q.add(self.mgr.Implies(sel, formula))
-        act = self.st.activation(None if plain else self.kept)
-        return self.q.solve([sel, *act], where=where)
+        return self.q.solve([sel, *self.activation(plain)], where=where)
 
-    def houdini(self) -> int:
-        """Drop atoms until every kept atom is kept by every send; the rounds of solver
-        calls made."""
-        st, n = self.st, 0
+    def houdini(self, with_invariants: bool = False, budget: Budget | None = None) -> int:
+        """Drop atoms (and, ``with_invariants``, invariants) until every event keeps every
+        one kept; the number of solver calls made."""
+        st, n, mgr = self.st, 0, self.mgr
         ors = [
-            self.mgr.And(st.act[p, a], st.tag_bad[p, a])
-            for p, atoms in self.kept.items()
-            for a in atoms
+            mgr.And(st.act[p, a], st.tag_bad[p, a]) for p, atoms in self.kept.items() for a in atoms
         ]
+        if with_invariants:
+            if self.kept_invs is None:
+                self.kept_invs = set(st.inv_act)
+            ors += [mgr.And(st.inv_act[o.key], o.bad) for o in st.obligations]
         if not ors:
             return 0
-        sel = self.mgr.Symbol(f"{self.prefix}:ask:houdini")
-        self.q.add(self.mgr.Implies(sel, self.mgr.Or(ors)))
+        name = "houdini-invariants" if with_invariants else "houdini"
+        sel = mgr.Symbol(f"{self.prefix}:ask:{name}")
+        self.q.add(mgr.Implies(sel, mgr.Or(ors)))
+        what = "invariants and message rounds" if with_invariants else "message rounds"
         while True:
             n += 1
-            if not self.q.solve(
-                [sel, *st.activation(self.kept)], where=f"(inferring message rounds, round {n})"
-            ):
+            if budget is not None:
+                budget.check(f"inferring {what}")
+            if not self.q.solve([sel, *self.activation()], where=f"(inferring {what}, round {n})"):
                 return n
             get = model_getter(self.q.model())
             dropped = 0
@@ -137,8 +158,13 @@ class _Attempt:
                 keep = [a for a in atoms if not get(st.tag_bad[p, a])]
                 dropped += len(atoms) - len(keep)
                 self.kept[p] = keep
+            if with_invariants:
+                assert self.kept_invs is not None
+                broken = {o.key for o in st.obligations if o.key in self.kept_invs and get(o.bad)}
+                dropped += len(broken)
+                self.kept_invs -= broken
             if not dropped:  # pragma: no cover - a model always breaks a kept atom
-                raise AssertionError("Houdini: the model breaks no kept atom")
+                raise AssertionError("Houdini: the model breaks nothing kept")
 
     def inferred(self) -> tuple[InferredRound, ...]:
         return self.st.inferred(self.kept)
@@ -146,7 +172,7 @@ class _Attempt:
     def assumed(self, with_invariants: bool) -> tuple[str, ...]:
         out = [r.text for r in self.inferred()]
         if with_invariants:
-            out = invariant_texts(self.st.model) + out
+            out = self.invariant_texts() + out
         return tuple(out)
 
     def invariants_hold(self, interp: Interpreter) -> InductionCex | None:
@@ -156,7 +182,7 @@ class _Attempt:
             return None
         model = self.q.model()
         get = model_getter(model)
-        ob = next(o for o in st.obligations if get(o.bad))
+        ob = next(o for o in st.obligations if get(o.bad) and get(st.inv_act[o.key]))
         step = _step(st.one.decode(model))
         text = f"{ob.role}: {ob.inv.text}"
         if ob.kind == "local":
@@ -252,15 +278,87 @@ def prove_unbounded(
             )
             return out
         out.cti = cex
-    if full is None:
+    if full is not None:
+        # 3. with the model's invariants (inductive, step 0)
+        budget.check("the one-step proof with invariants")
+        cex = full.conditions_hold("the one-step proof with invariants", True)
+        if cex is None:
+            rounds = tuple(r.text for r in full.inferred())
+            out.proof = Proof("one-step with invariants", rounds, tuple(invs))
+            return out
+        out.notes.append("the invariants are inductive: " + "; ".join(invs))
+        out.cti = cex
+    # 4. automatic strengthening: the Houdini fixpoint over candidate invariants
+    if not opts.strengthen:
         return out
-    # 3. with the model's invariants (inductive, step 0)
-    budget.check("the one-step proof with invariants")
-    cex = full.conditions_hold("the one-step proof with invariants", True)
-    if cex is None:
-        rounds = tuple(r.text for r in full.inferred())
-        out.proof = Proof("one-step with invariants", rounds, tuple(invs))
+    sub = Budget(min(budget.remaining() or AUTO_SECONDS, AUTO_SECONDS))
+    try:
+        proof, cex = _auto(model, opts, env, query, sub, progress)
+    except BudgetExhausted as stop:
+        out.notes.append(f"automatic strengthening stopped: {stop.reason}")
         return out
-    out.notes.append("the invariants are inductive: " + "; ".join(invs))
-    out.cti = cex
+    if proof is not None:
+        out.proof = proof
+    elif cex is not None:
+        out.cti = cex
     return out
+
+
+def with_candidates(model: ir.Model, rounds, depth: int = 8) -> ir.Model:
+    """``model`` with, as its invariants, the candidate invariants of
+    :mod:`verifier.smt.invcands` that no state reachable within ``depth`` events breaks
+    (a filter only: what survives is still checked inductive); the model's own
+    invariants are left out."""
+    cand = dataclasses.replace(
+        model,
+        roles=tuple(
+            dataclasses.replace(
+                r, invariants=tuple(local_candidates(r) + message_candidates(model, r))
+            )
+            for r in model.roles
+        ),
+    )
+    alive = surviving(Interpreter(cand, rounds), depth)
+    roles = []
+    for r in cand.roles:
+        invs = tuple(inv for k, inv in enumerate(r.invariants) if (r.name, k) in alive)
+        roles.append(dataclasses.replace(r, invariants=invs))
+    return dataclasses.replace(model, roles=tuple(roles))
+
+
+def _auto(
+    model: ir.Model, opts: CheckOptions, env: Environment, query, budget: Budget, progress
+) -> tuple[Proof | None, InductionCex | None]:
+    """Step 4: Houdini over candidate invariants and message-round atoms together, the
+    one-step proof from what survives, then a greedy minimisation of the invariants the
+    proof needs (each removal re-checked: the rest stays inductive and still proves)."""
+    cand = with_candidates(model, opts.rounds)
+    n = sum(len(r.invariants) for r in cand.roles)
+    if not n:
+        return None, None
+    att = _Attempt(cand, opts, env, query, "a", invariants=True, infer=True)
+    calls = att.houdini(with_invariants=True, budget=budget)
+    if progress:
+        progress(
+            f"automatic strengthening: {len(att.kept_invs or ())} of {n} candidate "
+            f"invariants inductive ({calls} solver calls)"
+        )
+    label = "the one-step proof with inferred invariants"
+    cex = att.conditions_hold(label, True)
+    if cex is not None:
+        return None, cex
+    st, mgr = att.st, env.formula_manager
+    both = mgr.Or(st.invariants_broken(), st.conditions_broken())
+    assert att.kept_invs is not None
+    changed = True
+    while changed:  # passes until no invariant can go (one pass is not minimal)
+        changed = False
+        for key in sorted(att.kept_invs, reverse=True):  # message templates first
+            budget.check("minimising the inferred invariants")
+            att.kept_invs.discard(key)
+            if att._ask("minimise", both, "(minimising the inferred invariants)"):
+                att.kept_invs.add(key)
+            else:
+                changed = True
+    rounds = tuple(r.text for r in att.inferred())
+    return Proof("one-step with inferred invariants", rounds, tuple(att.invariant_texts())), None

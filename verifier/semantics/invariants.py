@@ -8,6 +8,7 @@ not inductive; also the reference the soundness tests compare the proofs with).
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 
 from dsl import ir
@@ -93,3 +94,66 @@ def reachable_violation(
                         return None
         layer = nxt
     return None
+
+
+def surviving(
+    interp: Interpreter,
+    depth: int,
+    max_states: int = 1000,
+    walks: int = 100,
+    walk_length: int = 30,
+    seed: int = 0,
+) -> set[tuple[str, int]]:
+    """The (role, index) of the invariants that no state seen breaks: the states reachable
+    within ``depth`` events, at most ``max_states`` of them in breadth-first order, and
+    those of ``walks`` random walks of ``walk_length`` events (fixed seed).  A cheap
+    filter of candidate invariants before they are checked inductive, not a proof."""
+    ev = InvariantEvaluator(interp)
+    alive = {(r.name, k) for r in interp.model.roles for k in range(len(r.invariants))}
+
+    def visit(s: GState) -> None:
+        flight = [m for m, _ in s.network]
+        for pi, p in enumerate(interp.procs):
+            local = s.locals[pi]
+            invs = interp.proc_role(p).invariants
+            for key in [x for x in alive if x[0] == p.role]:
+                inv = invs[key[1]]
+                if inv.msg is None:
+                    ok = ev.holds(p, local, key[1])
+                else:
+                    ok = all(
+                        ev.holds(p, local, key[1], m)
+                        for m in flight
+                        if m.dst == p and m.type == inv.msg and m.src.role == inv.sender_role
+                    )
+                if not ok:
+                    alive.discard(key)
+
+    seen = {interp.initial()}
+    layer = list(seen)
+    for d in range(depth + 1):
+        for s in layer:
+            visit(s)
+        if d == depth or len(seen) >= max_states:
+            break
+        nxt = []
+        for s in layer:
+            for _, post in interp.successors(s):
+                if post not in seen and len(seen) < max_states:
+                    seen.add(post)
+                    nxt.append(post)
+        layer = nxt
+    rng = random.Random(seed)
+    for _ in range(walks):
+        if not alive:
+            break
+        state = interp.initial()
+        for _ in range(walk_length):
+            succ = interp.successors(state)
+            if not succ:
+                break
+            state = succ[rng.randrange(len(succ))][1]
+            if state not in seen:
+                seen.add(state)
+                visit(state)
+    return alive

@@ -53,6 +53,7 @@ class Obligation:
     inv: ir.Invariant
     bad: FNode
     entry: int  # index into the one-step encoding's entries
+    key: tuple[str, int]  # (role, index of the invariant in the role)
     # "send": (receiver, its state) used; "keep": the other in-flight message's symbols
     receiver: tuple[str, int] | None = None
     state: dict[str, SVal] | None = None
@@ -114,6 +115,11 @@ class StrengthenedOneStep:
             self._tags(senders, receivers)
         # ---------------------------------------------------- invariants
         self.obligations: list[Obligation] = []
+        self.inv_act: dict[tuple[str, int], FNode] = {
+            (r, k): one.bool_sym("inv", r, k)
+            for r, invs in self.invs.items()
+            for k in range(len(invs))
+        }
         self._others: dict[tuple[str, int], _Other] = {}
         self._receiver_states: dict[str, tuple[dict[str, SVal], list[FNode]]] = {}
         for j, en in enumerate(one.entries):
@@ -143,11 +149,17 @@ class StrengthenedOneStep:
         return v
 
     def local_ok(self, p: Proc, state: dict[str, SVal], key: int | None = None) -> FNode:
-        """The local invariants of ``p``'s role in ``state`` (cached under ``key``)."""
+        """The (enabled) local invariants of ``p``'s role in ``state`` (cached under
+        ``key``)."""
         if key is not None and (p, key) in self._local_cache:
             return self._local_cache[p, key]
-        out = self.ops.and_(
-            *(self.eval_inv(i, p.role, p.idx, state) for i in self.invs[p.role] if i.msg is None)
+        ops = self.ops
+        out = ops.and_(
+            *(
+                ops.implies(self.inv_act[p.role, k], self.eval_inv(i, p.role, p.idx, state))
+                for k, i in enumerate(self.invs[p.role])
+                if i.msg is None
+            )
         )
         if key is not None:
             self._local_cache[p, key] = out
@@ -265,14 +277,14 @@ class StrengthenedOneStep:
         if en["fields"] is not None:
             srole = en["sender_role"]
             sender = ops.minus(en["src"], ops.int_(one.offset[srole]))
-            for _, inv in self._msg_invs(p.role, e.msg, srole):  # type: ignore[arg-type]
+            for k, inv in self._msg_invs(p.role, e.msg, srole):  # type: ignore[arg-type]
                 ok = self.eval_inv(inv, p.role, p.idx, pre, en["fields"], sender)
-                self.extra.append(ops.implies(fire, ok))
-        for inv in self.invs[p.role]:
+                self.extra.append(ops.implies(ops.and_(self.inv_act[p.role, k], fire), ok))
+        for k, inv in enumerate(self.invs[p.role]):
             if inv.msg is None:
                 ok = self.eval_inv(inv, p.role, p.idx, post)
                 self.obligations.append(
-                    Obligation("local", p.role, inv, ops.and_(fire, ops.not_(ok)), j)
+                    Obligation("local", p.role, inv, ops.and_(fire, ops.not_(ok)), j, (p.role, k))
                 )
         for k, inv in enumerate(self.invs[p.role]):
             if inv.msg is None:
@@ -287,12 +299,13 @@ class StrengthenedOneStep:
                     inv,
                     ops.and_(fire, before, ops.not_(after)),
                     j,
+                    (p.role, k),
                     message=(x.fields, x.src, inv.sender_role),
                 )
             )
         for alts in en["run"].result.positions:
             for a in alts:
-                for _, inv in self._msg_invs(a.role, a.msg, p.role):
+                for k, inv in self._msg_invs(a.role, a.msg, p.role):
                     for q in range(self.model.role(a.role).count):
                         if a.role == p.role and q == p.idx:
                             state, assume = post, ops.TRUE
@@ -305,12 +318,29 @@ class StrengthenedOneStep:
                         )
                         self.obligations.append(
                             Obligation(
-                                "send", a.role, inv, bad, j, receiver=(a.role, q), state=state
+                                "send",
+                                a.role,
+                                inv,
+                                bad,
+                                j,
+                                (a.role, k),
+                                receiver=(a.role, q),
+                                state=state,
                             )
                         )
 
     def invariants_broken(self) -> FNode:
-        return self.ops.or_(*(o.bad for o in self.obligations))
+        """Some event breaks an enabled invariant."""
+        ops = self.ops
+        return ops.or_(*(ops.and_(self.inv_act[o.key], o.bad) for o in self.obligations))
+
+    def inv_activation(self, kept: set[tuple[str, int]] | None) -> list[FNode]:
+        """Assumption literals enabling the invariants ``kept`` (None: all of them)."""
+        ops = self.ops
+        return [
+            lit if kept is None or key in kept else ops.not_(lit)
+            for key, lit in self.inv_act.items()
+        ]
 
     @property
     def has_invariants(self) -> bool:
