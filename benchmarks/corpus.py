@@ -27,6 +27,7 @@ from test_corpus import expectations
 from dsl.loader import load_model
 from dsl.pretty import round_str
 from verifier.core.result import CheckOptions, Verdict
+from verifier.core.versions import ccverify_version
 from verifier.engines.smtcheck import smt_check
 
 
@@ -72,7 +73,6 @@ def main() -> int:
     ap.add_argument("--stdout", action="store_true")
     ap.add_argument("--timeout", type=float, default=120.0)
     args = ap.parse_args()
-    from importlib.metadata import version
 
     import pysmt
     import z3
@@ -109,7 +109,8 @@ def main() -> int:
             "what the SMT engine (z3) answers at that bound, *time* its wall time on the machine",
             "below.  `closed (all bounds)` comes from the one-step proof of the local conditions.",
             "",
-            f"Date {datetime.date.today().isoformat()}; ccverify {version('ccverify') if _installed() else 'source'};"
+            f"Date {datetime.date.today().isoformat()}; "
+            f"ccverify {ccverify_version()};"
             f" z3 {z3.get_version_string()}; pysmt {pysmt.__version__}; Python "
             f"{platform.python_version()}; {platform.machine()}, {_cores()} cores.",
             "",
@@ -122,16 +123,6 @@ def main() -> int:
     else:
         (ROOT / "docs" / "corpus.md").write_text(text)
     return 0
-
-
-def _installed() -> bool:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        version("ccverify")
-        return True
-    except PackageNotFoundError:
-        return False
 
 
 def _cores() -> int:

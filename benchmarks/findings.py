@@ -25,8 +25,9 @@ sys.path.insert(0, ROOT)
 
 from dsl.loader import load_model
 from verifier.core.result import Engine
+from verifier.output.survey_report import survey_json, survey_markdown
 from verifier.synth.pipeline import Status, SynthOptions, synthesize
-from verifier.synth.survey import Survey, answers, run_survey, survey_json, survey_markdown
+from verifier.synth.survey import Survey, answers, run_survey
 
 # Deeper single-attribute runs: (model, bound, attribute).  Raft's commit index first
 # changes at event 9 (timeout, vote request received, vote received, become_leader,
@@ -88,7 +89,7 @@ def deep_runs(jobs: int, timeout: float) -> tuple[list[str], float]:
     start = time.monotonic()
     out = ["", "## Deeper runs", ""]
     for path, bound, attr in DEEP:
-        opts = SynthOptions(
+        opts = SynthOptions.of(
             bound=bound,
             jobs=jobs,
             max_checks=2,
@@ -134,7 +135,7 @@ def main() -> int:
     ap.add_argument("--deep-timeout", type=float, default=600.0)
     args = ap.parse_args()
     files = sorted(glob.glob(os.path.join(ROOT, "examples", "*.cc")))
-    opts = SynthOptions(
+    opts = SynthOptions.of(
         bound=args.bound,
         jobs=args.jobs,
         max_checks=args.max_checks,

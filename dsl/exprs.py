@@ -275,7 +275,7 @@ class ExprChecker:
             arg = self.check_bool(e.arg, env, "the operand of 'not'")
             return ir.Unary(UnOp.NOT, arg, BoolType(), span=e.span)
         arg = self.check_int(e.arg, env, "the operand of '-'")
-        ty = IntType(-arg.ty.hi, -arg.ty.lo) if is_int(arg.ty) else ERR
+        ty = IntType(-arg.ty.hi, -arg.ty.lo) if isinstance(arg.ty, IntType) else ERR
         return ir.Unary(UnOp.NEG, arg, ty, span=e.span)  # type: ignore[arg-type]
 
     def _EBinary(self, e: ast.EBinary, env: Env, expected: Type | None) -> ir.Expr:
@@ -291,7 +291,7 @@ class ExprChecker:
             right = self.check_int(e.right, env, f"the right operand of '{e.op}'")
             ty: Type = ERR  # type: ignore[assignment]
             if is_int(left.ty) and is_int(right.ty):
-                ty = _arith_type(op, left.ty, right.ty)  # type: ignore[arg-type]
+                ty = _arith_type(op, left.ty, right.ty)
             return ir.Binary(op, left, right, ty, span=e.span)
         if op == BinOp.IN:
             return self._membership(e, env)
@@ -336,7 +336,7 @@ class ExprChecker:
         right = ir.IntLit(k, IntType(k, k), span=e.right.span)
         ty: Type = ERR  # type: ignore[assignment]
         if is_int(left.ty):
-            lo, hi = left.ty.lo, left.ty.hi  # type: ignore[union-attr]
+            lo, hi = left.ty.lo, left.ty.hi
             if op == BinOp.DIV:
                 ty = IntType(lo // k, hi // k)
             elif lo >= 0 and hi < k:
@@ -480,7 +480,7 @@ class ExprChecker:
         ty: Type = ERR  # type: ignore[assignment]
         if is_int(a.ty) and is_int(b.ty):
             pick = min if fn == Builtin.MIN else max
-            ty = IntType(pick(a.ty.lo, b.ty.lo), pick(a.ty.hi, b.ty.hi))  # type: ignore
+            ty = IntType(pick(a.ty.lo, b.ty.lo), pick(a.ty.hi, b.ty.hi))
         return ir.Call(fn, (a, b), ty, span=e.span)
 
     _call_max = _call_min

@@ -82,10 +82,9 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, filename: str) -> Diagno
     if not isinstance(line, int) or line < 1 or not isinstance(col, int) or col < 1:
         line, col = _end_position(text)
     if isinstance(exc, UnexpectedCharacters):
-        char = text[exc.pos_in_stream] if 0 <= exc.pos_in_stream < len(text) else "?"
-        hint = _CHAR_HINTS.get(
-            text[exc.pos_in_stream : exc.pos_in_stream + 2], _CHAR_HINTS.get(char, "")
-        )
+        pos = exc.pos_in_stream if isinstance(exc.pos_in_stream, int) else -1
+        char = text[pos] if 0 <= pos < len(text) else "?"
+        hint = _CHAR_HINTS.get(text[pos : pos + 2] if pos >= 0 else "", _CHAR_HINTS.get(char, ""))
         if not hint and not char.isascii():
             hint = " (identifiers and operators are ASCII)"
         return Diagnostic(
@@ -225,7 +224,10 @@ class _ToAst(Transformer):
         return Span(self._file, meta.line, meta.column, meta.end_line, meta.end_column)
 
     def _tok_span(self, tok: Token) -> Span:
-        return Span(self._file, tok.line, tok.column, tok.end_line, tok.end_column)
+        # Tokens of the LALR parser always carry positions (propagate_positions=True).
+        assert tok.line is not None and tok.column is not None
+        line, col = tok.line, tok.column
+        return Span(self._file, line, col, tok.end_line or line, tok.end_column or col)
 
     def _ident(self, tok: Token) -> ast.Ident:
         return ast.Ident(str(tok), self._tok_span(tok))

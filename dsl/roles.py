@@ -81,11 +81,10 @@ class RoleChecker:
         for extra in rounds[1:]:
             self.error(
                 extra.span,
-                f"role '{name}' has more than one round (first at "
-                f"{rounds[0].span.line}:{rounds[0].span.col})",
+                f"role '{name}' has more than one round (first at {_at(rounds[0].span)})",
             )
-        for extra in observes[1:]:
-            self.error(extra.span, f"role '{name}' has more than one observe clause")
+        for again in observes[1:]:
+            self.error(again.span, f"role '{name}' has more than one observe clause")
         rnd = self._attrs(rounds[0].exprs, local, "a round") if rounds else ()
         obs = self._attrs(observes[0].exprs, local, "an observation") if observes else None
         cands = tuple(
@@ -115,8 +114,7 @@ class RoleChecker:
             prev = v.name.span if self.state[name].span is None else self.state[name].span
             self.error(
                 v.name.span,
-                f"duplicate variable '{name}' in role '{self.proc.role}' "
-                f"(first at {prev.line}:{prev.col})",
+                f"duplicate variable '{name}' in role '{self.proc.role}' (first at {_at(prev)})",
             )
             return ty
         if name in self.g.declared:
@@ -461,3 +459,8 @@ _KIND_WORDS = {
 
 def _fields(n: int) -> str:
     return f"{n} field{'s' if n != 1 else ''}"
+
+
+def _at(span: Span | None) -> str:
+    """``line:col`` of a span, for "first at" notes."""
+    return f"{span.line}:{span.col}" if span is not None else "?"

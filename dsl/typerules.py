@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
 from dsl.errors import Diagnostic
 from dsl.ir import (
@@ -69,7 +70,7 @@ def is_error(ty: object) -> bool:
     return isinstance(ty, ErrorType)
 
 
-def is_int(ty: object) -> bool:
+def is_int(ty: object) -> TypeGuard[IntType]:
     return isinstance(ty, IntType)
 
 

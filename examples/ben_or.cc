@@ -26,8 +26,8 @@
 #   (r = 0 before `start`).
 # Round: (r, ph), ph in 1..2, lexicographic.
 #
-# Expected verdict: CLOSED (all bounds) — one-step proof of the local conditions (DESIGN.md
-# §2), which the guards enforce in every state:
+# Expected verdict: CLOSED (all bounds) — one-step proof of the local conditions (docs/semantics.md
+# §6), which the guards enforce in every state:
 #   1. monotone: start (0, 1) -> (1, 1); step2 (r, 1) -> (r, 2); step3 (r, 2) -> (r + 1, 1);
 #      receives keep the round.
 #   2. send current: start sends R1(1, _) from (1, 1); step2 sends R2(r, _) after ph := 2;

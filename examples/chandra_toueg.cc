@@ -39,7 +39,7 @@
 # Round: (r, ph), ph in 1..4, lexicographic.
 #
 # Expected verdict: CLOSED (all bounds) — one-step proof of the local conditions of
-# DESIGN.md §2 (the guards enforce them in every state):
+# docs/semantics.md §6 (the guards enforce them in every state):
 #   1. monotone: start (0, _) -> (1, 1); propose (r, 1) -> (r, 2); PROP receive and suspect
 #      (r, <= 2) -> (r, 3); conclude (r, 3) -> (r, 4); DEC receive (r, _) -> (r, 4) (ph <= 4
 #      always); next_round (r, 3 | 4) -> (r + 1, 1); EST and REPLY receives keep the round.

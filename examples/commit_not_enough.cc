@@ -1,7 +1,7 @@
 # commit_not_enough: a commit index that is monotone and non-trivial, yet not a round under
 # which the protocol is communication-closed: monotonicity is not enough.
 #
-# Source: written for ccverify's monotone-attribute survey (DESIGN.md §1 and §3: "is it
+# Source: written for ccverify's monotone-attribute survey (docs/semantics.md §1 and §9: "is it
 #   enough that some attribute of each process's state grows monotonically?").  It keeps
 #   the shape of Raft's commit-index propagation (Ongaro & Ousterhout, USENIX ATC 2014,
 #   Figure 2: a follower learns the leader's commit index from AppendEntries and raises its

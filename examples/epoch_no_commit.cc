@@ -1,7 +1,7 @@
 # epoch_no_commit: a protocol without a commit index in which another attribute, the
 # epoch, works as a round.
 #
-# Source: written for ccverify's monotone-attribute survey (DESIGN.md §1: "is that
+# Source: written for ccverify's monotone-attribute survey (docs/semantics.md §1: "is that
 #   attribute always the commit index?").  The shape is the epoch/ballot change shared by
 #   Paxos phase 1, Zab's discovery and Viewstamped Replication's view change: a process
 #   starts a new epoch and asks the others to join it; a process joins any higher epoch

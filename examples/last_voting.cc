@@ -29,7 +29,7 @@
 # Roles and counts: P[N], N = 3 processes, values 0..1, phases 1..MAXPHI = 1..2.
 # Round: (phi, ph), ph an enum ordered Collect < Propose < Ack < Decide, lexicographic.
 #
-# Expected verdict: CLOSED (all bounds) — one-step proof of DESIGN.md §2's conditions:
+# Expected verdict: CLOSED (all bounds) — one-step proof of the local conditions (docs/semantics.md §6):
 #   1. monotone: each end_* moves ph to the next member, end_decide moves (φ, Decide) to
 #      (φ + 1, Collect); start and receives keep the round.
 #   2. send current: each message is sent after the round change of its edge, with the

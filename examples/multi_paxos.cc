@@ -51,7 +51,7 @@
 #   collecting acceptances.  Acceptor: (b, 0, Promise) after promising b, (b, s, Accepted)
 #   after accepting slot s of ballot b.
 #
-# Expected verdict: CLOSED (all bounds).  DESIGN.md §2's local conditions hold for every
+# Expected verdict: CLOSED (all bounds).  the local conditions (docs/semantics.md §6) hold for every
 #   edge in EVERY state (the guards say exactly "the message is of my round or ahead"),
 #   so the one-step check should prove them:
 #   1. monotone: prepare (bal, ..) -> (b, 0, Prepare), b > bal; P1b receive (b, 0, <=

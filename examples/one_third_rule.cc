@@ -28,7 +28,7 @@
 # Round: (r).
 #
 # Expected verdict: CLOSED (all bounds) — by the one-step proof of the local conditions
-# (DESIGN.md §2), which hold in every state, reachable or not:
+# (docs/semantics.md §6), which hold in every state, reachable or not:
 #   1. monotone: `start` keeps r, `next` increments it, receives keep it.
 #   2. send current: `start` sends VAL(r = 0) from round 0; `next` sends VAL(r) after the
 #      increment, i.e. with the post-state's round; VAL declares round (m).

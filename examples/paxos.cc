@@ -52,7 +52,7 @@
 #   Accepted, compared lexicographically.
 #
 # Expected verdict: CLOSED (all bounds), by the one-step proof of the local conditions
-# (DESIGN.md §2), which hold in every state, reachable or not:
+# (docs/semantics.md §6), which hold in every state, reachable or not:
 #   1. monotone: start goes from (bal, _) to (b, Prepare) with b > bal; promise keeps bal
 #      and moves Prepare/Promise to Promise or Accept; accepted moves Accept/Accepted to
 #      Accepted; prepare goes to (b, Promise) with b > bal; accept goes to (b, Accepted)

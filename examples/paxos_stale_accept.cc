@@ -38,7 +38,7 @@
 #   states, so ANY trace with Acceptor[2]'s projection contains an event of Acceptor[2]
 #   from a state with round (2, Promise) to one with round (1, Accepted); an event whose
 #   round decreases admits no kappa with round(pre) <= kappa <= round(post), so no
-#   round-grouped trace contains it (DESIGN.md §2).  This holds for every witness bound.
+#   round-grouped trace contains it (docs/semantics.md §6).  This holds for every witness bound.
 #
 # Machine-readable summary of the expectation above (read by tests/test_corpus.py):
 # expect: closed at bound 6

@@ -43,7 +43,7 @@
 # Roles and counts: R[N], N = 4 replicas, F = 1, views 0..MAXV = 0..1, digests 0..1.
 # Round: (view, status), status an enum ordered ViewChange < Normal, lexicographic.
 #
-# Expected verdict: CLOSED (all bounds) — one-step proof of DESIGN.md §2's conditions:
+# Expected verdict: CLOSED (all bounds) — one-step proof of the local conditions (docs/semantics.md §6):
 #   1. monotone: timeout (v, _) -> (v + 1, ViewChange); new_view (v, ViewChange) ->
 #      (v, Normal); NEWVIEW receive -> (v', Normal) with v' > v, or v' = v from
 #      ViewChange; prepare and VIEWCHANGE receives keep the round.

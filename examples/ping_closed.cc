@@ -1,6 +1,6 @@
 # ping_closed: every process counts the pings of its current round, and only those.
 #
-# Source: the toy protocol of the ccverify issue on communication closure (DESIGN.md §1,
+# Source: the toy protocol of the ccverify issue on communication closure (docs/semantics.md §1,
 #   §2); it is the smallest instance of the discipline of Damian, Drăgoi, Militaru,
 #   Widder (CAV 2019, §2): a process acts on a message only when the message's round is
 #   its current round, and older messages are dropped.
@@ -24,7 +24,7 @@
 #   one-step check knows nothing about, and only the bounded check could conclude).
 #
 # Expected verdict: CLOSED (all bounds), by the one-step proof of the local conditions
-# (DESIGN.md §2), which hold in every state, reachable or not:
+# (docs/semantics.md §6), which hold in every state, reachable or not:
 #   1. monotone: `tick` raises r by one; the receive keeps r.
 #   2. send current: `tick` sends ping(r) with r already incremented, so the declared
 #      round m equals the tag round(post).

@@ -1,6 +1,6 @@
 # ping_echo: ping_jump with acknowledgements — every ping is answered, even a late one.
 #
-# Source: the toy protocol of the ccverify issue on communication closure (DESIGN.md §1,
+# Source: the toy protocol of the ccverify issue on communication closure (docs/semantics.md §1,
 #   §2).  Answering a request of an older round with one's current round is exactly what
 #   Raft does with stale RequestVote/AppendEntries (examples/raft.cc); this is the
 #   smallest protocol with that pattern.

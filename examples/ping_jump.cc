@@ -1,7 +1,7 @@
 # ping_jump: ping_closed, except that a ping of a later round makes the receiver jump to
 # that round (and count the ping there).
 #
-# Source: the toy protocol of the ccverify issue on communication closure (DESIGN.md §1,
+# Source: the toy protocol of the ccverify issue on communication closure (docs/semantics.md §1,
 #   §2).  Jumping forward on a message of a future round is what round-based algorithms
 #   do to catch up (e.g. the round-synchronization of PSync, Drăgoi, Henzinger, Zufferey,
 #   POPL 2016, and the "receive in window" condition of Damian et al., CAV 2019, §4).

@@ -1,6 +1,6 @@
 # ping_stale: ping_closed, except that pings of older rounds are counted too.
 #
-# Source: the toy protocol of the ccverify issue on communication closure (DESIGN.md §1,
+# Source: the toy protocol of the ccverify issue on communication closure (docs/semantics.md §1,
 #   §2).  It is the textbook way to break closure (Damian et al., CAV 2019, §2; Drăgoi et
 #   al., OOPSLA 2020, §2): a late message acts on the state of a later round.
 #

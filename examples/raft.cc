@@ -53,7 +53,7 @@
 #   "this could make our commitIndex decrease ... but that doesn't really affect
 #   anything").  The paper's Figure 2 only raises it ("if leaderCommit > commitIndex").
 #   This model follows the paper (TLA_COMMIT = 0), so that commitIndex is monotone and the
-#   open question of DESIGN.md §1 (is the commit index a round?) is asked of a monotone
+#   open question of docs/semantics.md §1 (is the commit index a round?) is asked of a monotone
 #   attribute; --set TLA_COMMIT=1 gives raft.tla's assignment instead (for followers and
 #   for AdvanceCommitIndex, whose raft.tla form assigns rather than raises).
 #
@@ -102,8 +102,8 @@
 # the responder's receipt of its RequestVote(2)), the stale receipt and the answer's
 # receipt: at least 5 events.  A trace of at most 4 events therefore has a grouped
 # equivalent: drop its stale receipts (their answers are not received) and reorder.
-# That it is not closed is what DESIGN.md §1 reports for Raft with the term as round; the
-# interesting questions are for the other candidates (see DESIGN.md §3).
+# That it is not closed is what docs/semantics.md §1 reports for Raft with the term as round; the
+# interesting questions are for the other candidates (see docs/semantics.md §9).
 #
 # Machine-readable summary of the expectation above (read by tests/test_corpus.py):
 # expect: closed at bound 4

@@ -30,7 +30,7 @@
 # Roles and counts: Server[NS], NS = 3; terms 0..MAXT = 0..2; logs of at most MAXLOG = 2
 #   entries; client values 0..MAXV = 0..0.  Round: (currentTerm).
 #
-# Expected verdict: CLOSED (all bounds) — one-step proof of DESIGN.md §2's conditions:
+# Expected verdict: CLOSED (all bounds) — one-step proof of the local conditions (docs/semantics.md §6):
 #   1. monotone: currentTerm grows by timeout (+1) and by UpdateTerm (only to t >
 #      currentTerm); nothing lowers it.
 #   2. send current: every message carries currentTerm after the event's UpdateTerm, i.e.
@@ -44,7 +44,7 @@
 # term) has no counterpart here.  The log keeps entries of older terms and commitIndex
 # carries over between terms: that is local state carried across rounds, which closure
 # allows (every round-based protocol carries state); it is not communication across
-# rounds.  For the synthesis of DESIGN.md §3: with these handlers currentTerm already
+# rounds.  For the synthesis of docs/semantics.md §9: with these handlers currentTerm already
 # works as a round, so the commit index is not needed as one.  Whether commitIndex alone
 # would work is left to the tool (candidates); I expect not: a server whose commitIndex
 # is 1 that receives a RequestVote from a candidate whose commitIndex is 0 (tag 0 <

@@ -68,7 +68,7 @@
 #   (v, Normal, n, Preparing), PREPAREOK (v, Normal, n, PrepareOked), COMMIT (v, Normal,
 #   k, Committed).
 #
-# Expected verdict: CLOSED (all bounds): DESIGN.md §2's conditions hold for every edge in
+# Expected verdict: CLOSED (all bounds): the local conditions (docs/semantics.md §6) hold for every edge in
 #   every state, so the one-step check should prove them.
 #   1. monotone: timeout/join raise the view; do_view_change ViewChange -> DoingViewChange;
 #      the last DOVIEWCHANGE and STARTVIEW go to Normal (of the same or a larger view);

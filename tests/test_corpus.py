@@ -134,7 +134,7 @@ def test_explicit_engine_agrees_on_the_bounded_question(exp):
 @pytest.mark.slow
 @pytest.mark.parametrize("path", MODELS, ids=[m.stem for m in MODELS])
 def test_engines_agree_at_every_bound(path):
-    """DESIGN.md §6: same verdict and shortest counterexample length at every bound the
+    """docs/semantics.md §8: same verdict and shortest counterexample length at every bound the
     explicit engine finishes within 30 s."""
     model = load_model(str(path))
     for bound in range(1, 9):

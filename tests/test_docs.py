@@ -48,3 +48,13 @@ role P[2] {
 """
     model = load_text(text)
     assert model.roles[0].edges[0].name == "tick"
+
+
+def test_readme_python_example_runs(monkeypatch, capsys):
+    """The README's library example, executed as written (from the repository root)."""
+    text = (ROOT / "README.md").read_text()
+    start = text.index("```python\n") + len("```python\n")
+    code = text[start : text.index("```", start)]
+    monkeypatch.chdir(ROOT)
+    exec(compile(code, "README.md", "exec"), {})
+    assert capsys.readouterr().out.strip() == "not closed 4"

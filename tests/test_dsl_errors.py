@@ -86,7 +86,8 @@ CASES = [
     (
         "invariant-sender-role-required",
         GOOD.replace("from q when", "from q: P when")
-        + "role Q[1] {\n  var s: 0..1 = 0\n  round (s)\n  invariant on ping(m) from q => m = s\n}\n",
+        + "role Q[1] {\n  var s: 0..1 = 0\n  round (s)\n"
+        + "  invariant on ping(m) from q => m = s\n}\n",
         "the sender's role is required because the model has 2 roles",
         17,
         29,
@@ -360,7 +361,7 @@ def test_broken_model(name, text, fragment, line, col):
     span = hits[0].span
     assert (span.file, span.line, span.col) == ("bad.cc", line, col), err.render()
     assert f"bad.cc:{line}:{col}: error: " in err.render()
-    head, source_line, caret_line = hits[0].render(err.source).splitlines()
+    _head, source_line, caret_line = hits[0].render(err.source).splitlines()
     assert source_line == "    " + text.splitlines()[line - 1].expandtabs(1)
     assert caret_line.index("^") - 4 == col - 1  # the caret sits under the column
 

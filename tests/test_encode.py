@@ -271,7 +271,7 @@ def test_proj_equals():
     assert not s.solve([enc.proj_equals(bad)])
     # stuttering is removed: the initial projections are met by every trace without a
     # change, e.g. the empty one, but not by a trace of one (changing) tick
-    init = tuple((it.observe(p, l),) for p, l in zip(it.procs, it.initial().locals))
+    init = tuple((it.observe(p, loc),) for p, loc in zip(it.procs, it.initial().locals))
     assert s.solve([enc.proj_equals(init), enc.length_eq(0)])
     assert not s.solve([enc.proj_equals(init), enc.length_eq(1)])
 
@@ -302,17 +302,17 @@ def test_cvc5_solves_and_decodes():
 def _confirm_one_step(model, w, rounds=None):
     """The witness of a one-step query is a real event of the interpreter."""
     it = Interpreter(model, rounds)
-    pi = it.procs.index(w["proc"])
+    pi = it.procs.index(w.proc)
     s0 = it.initial()
     locals_ = list(s0.locals)
-    locals_[pi] = w["pre"]
-    net = frozenset({(w["consumed"], 1)}) if w["consumed"] is not None else frozenset()
+    locals_[pi] = w.pre
+    net = frozenset({(w.consumed, 1)}) if w.consumed is not None else frozenset()
     s = GState(tuple(locals_), net)
     steps = [st for st, _ in it.successors(s)]
-    want = Step(w["proc"], w["edge"], w["params"], w["consumed"], w["sent"], w["pre"], w["post"])
+    want = Step(w.proc, w.edge, w.params, w.consumed, w.sent, w.pre, w.post)
     assert want in steps
-    assert it.round_of(w["proc"], w["pre"]) == w["round_pre"]
-    assert it.round_of(w["proc"], w["post"]) == w["round_post"]
+    assert it.round_of(w.proc, w.pre) == w.round_pre
+    assert it.round_of(w.proc, w.post) == w.round_post
 
 
 def test_one_step_closed_and_stale():
@@ -325,8 +325,8 @@ def test_one_step_closed_and_stale():
     assert not s.solve([one.violation("send")])
     assert s.solve([one.violation("receive")])
     w = one.decode(s.get_model())
-    assert w["edge"] == "ping" and w["broken"] == ("receive",)
-    tag, pre, post = w["consumed"].tag, w["round_pre"], w["round_post"]
+    assert w.edge == "ping" and w.broken == ("receive",)
+    tag, pre, post = w.consumed.tag, w.round_pre, w.round_post
     assert not pre <= tag <= post
     _confirm_one_step(stale, w)
 
@@ -340,14 +340,14 @@ def test_one_step_monotone_and_free_tags():
     one = OneStepEncoding(model, env, rounds=rounds)
     assert s.solve([one.violation("monotone")])
     w = one.decode(s.get_model())
-    assert w["edge"] == "tick" and w["round_post"] < w["round_pre"]
+    assert w.edge == "tick" and w.round_post < w.round_pre
     _confirm_one_step(model, w, rounds)
     # without assuming declared tags, ping_closed's receive may see any tag within the
     # round's range but the guard m = r still ties it to the field, not the tag
     free = OneStepEncoding(ping_model(False), env, assume_declared_tags=False, prefix="f")
     assert s.solve([free.violation("receive")])
     w = free.decode(s.get_model())
-    assert w["consumed"].tag != (w["consumed"].fields[0],)
+    assert w.consumed.tag != (w.consumed.fields[0],)
 
 
 def test_one_step_send_condition_features():
@@ -357,7 +357,7 @@ def test_one_step_send_condition_features():
     one = OneStepEncoding(model, env)
     assert s.solve([one.violation("send")])
     w = one.decode(s)
-    assert w["sent"] and "send" in w["broken"]
+    assert w.sent and "send" in w.broken
     _confirm_one_step(model, w)
 
 

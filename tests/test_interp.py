@@ -1,4 +1,5 @@
-"""Tests of the explicit interpreter (verifier.semantics.interp) and runtime values (verifier.core.values).
+"""Tests of the explicit interpreter (verifier.semantics.interp) and runtime values
+(verifier.core.values).
 
 Models are built by hand as IR (tests/irbuild.py) so that these tests pin the semantics of
 dsl/ir.py independently of the parser; expected successors are computed by hand.
@@ -407,7 +408,7 @@ def test_paxos_promise_quorum():
     # Acceptor 0 cannot promise again for ballot 1 (guard b > maxb is false).
     s2b = with_msgs(s2, Message("prepare", (1,), prop, A[0], (1, 1)))
     assert all(x.proc != A[0] for x, _ in it.successors(s2b))
-    step_a1, s3 = [(x, t) for x, t in it.successors(s2) if x.proc == A[1]][0]
+    _, s3 = next((x, t) for x, t in it.successors(s2) if x.proc == A[1])
     # The proposer collects promise from A0: 1 of 3, still Prepare, nothing sent.
     ((p1, s4),) = [
         (x, t) for x, t in it.successors(s3) if x.proc == prop and x.consumed.src == A[0]
@@ -497,7 +498,7 @@ def test_multiset_two_identical_messages_one_consumed():
     assert s.in_flight()[msg] == 2
     recv = [(x, t) for x, t in it.successors(s) if x.edge == "ping"]
     assert len(recv) == 1  # one event per distinct message
-    step, t = recv[0]
+    _, t = recv[0]
     assert t.in_flight() == Counter({msg: 1})
     ((step2, t2),) = [(x, u) for x, u in it.successors(t) if x.edge == "ping"]
     assert step2.post == (0, 2) and t2.network == frozenset()
@@ -577,7 +578,6 @@ def test_round_override_unknown_role_is_internal_error():
 
 
 def _one_var_model(ty, body, guard=None, msgs=(), n=1, extra_vars=()):
-    x = st("x", ty)
     edge = action("go", body, guard=guard if guard is not None else lit(True))
     return model("m", list(msgs), [role("P", n, [var("x", ty), *extra_vars], (lit(0),), [edge])])
 
@@ -929,7 +929,7 @@ def test_replay_rejects_tampered_traces():
 
 def test_replay_rejects_inert_and_disabled_events():
     it = Interpreter(ping_model(stale=False))
-    (t0, s1), _ = it.successors(it.initial())
+    (t0, _), _ = it.successors(it.initial())
     ping = t0.sent[0]  # ping(1) to P[1], tagged (1,)
     # P[1] in round 0 would receive ping(1): the guard m = r is false.
     fake = Step(P1, "ping", (), ping, (), (0, 0), (0, 1))

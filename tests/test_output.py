@@ -123,7 +123,7 @@ def test_changed_variables_only_unless_full(capsys):
 
 
 def test_json_stays_one_object_with_exports(capsys, tmp_path):
-    code, out, err = run_cli(
+    code, out, _ = run_cli(
         capsys,
         "examples/ping_stale.cc",
         "-k",
@@ -514,13 +514,14 @@ def test_unknown_verdict_is_shown_with_its_reason():
         Engine.SMT,
         "z3",
         reason="time limit reached during the suspicious query at depth 3",
+        interp=interp,
     )
     out = io.StringIO()
-    emit(make_console(out), result_view(interp, result))
+    emit(make_console(out), result_view(result))
     text = out.getvalue()
     assert "ping_stale: unknown" in text and "time limit reached" in text
     tty = _Tty()
-    emit(make_console(tty), result_view(interp, result))
+    emit(make_console(tty), result_view(result))
     assert "\x1b[1;33munknown" in tty.getvalue()  # yellow on a terminal
 
 

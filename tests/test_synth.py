@@ -14,6 +14,7 @@ import pytest
 from dsl.loader import load_model
 from verifier import cli
 from verifier.core.result import Engine
+from verifier.output.survey_report import survey_json, survey_markdown
 from verifier.output.synth_report import format_report, report_json
 from verifier.semantics.interp import Interpreter
 from verifier.synth.attrs import (
@@ -25,7 +26,7 @@ from verifier.synth.attrs import (
 )
 from verifier.synth.confirm import confirm_counterexample
 from verifier.synth.pipeline import Status, SynthOptions, plan, synthesize
-from verifier.synth.survey import answers, run_survey, survey_json, survey_markdown
+from verifier.synth.survey import answers, run_survey
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -44,7 +45,7 @@ def row(rep, text: str):
 def raft3():
     # One closure check (the declared round, checked first); the pairs whose other
     # component never changes within the bound share its verdict (same-within-bound).
-    return synthesize(model("raft"), SynthOptions(bound=3, max_checks=1))
+    return synthesize(model("raft"), SynthOptions.of(bound=3, max_checks=1))
 
 
 def test_raft_table_covers_the_attributes_and_their_pairs(raft3):
@@ -76,7 +77,7 @@ def test_raft_table_covers_the_attributes_and_their_pairs(raft3):
 
 @pytest.mark.slow
 def test_raft_term_is_not_closed_at_bound_5():
-    rep = synthesize(model("raft"), SynthOptions(bound=5, max_checks=1))
+    rep = synthesize(model("raft"), SynthOptions.of(bound=5, max_checks=1))
     ct = row(rep, "currentTerm")
     assert ct.status is Status.NOT_CLOSED and ct.cex_length == 5
     assert ct.confirmation is not None and ct.confirmation.confirmed
@@ -87,7 +88,7 @@ def test_paxos_closed_attribute_found_without_the_declared_round():
     # its own ballot (b = bal), an acceptor only moves up to the ballot it receives, and
     # tags are the senders' ballots after sending, which equal the messages' b; so every
     # receive is in its window and bal never drops (examples/paxos.cc, conditions 1, 3).
-    rep = synthesize(model("paxos"), SynthOptions(bound=4, max_combos=4))
+    rep = synthesize(model("paxos"), SynthOptions.of(bound=4, max_combos=4))
     r = row(rep, "Proposer: bal; Acceptor: bal")
     assert not r.candidate.declared and "auto" in r.candidate.sources
     assert r.status.closed and r.nontrivial_monotone and r.granularity >= 2
@@ -106,7 +107,7 @@ def test_paxos_closed_attribute_found_without_the_declared_round():
 def test_monotone_is_not_enough():
     # examples/commit_not_enough.cc: commit is monotone from every state, goes through
     # 0, 1, 2, and a note of a higher commit index changes a replica that stays behind.
-    rep = synthesize(model("commit_not_enough"), SynthOptions(bound=4))
+    rep = synthesize(model("commit_not_enough"), SynthOptions.of(bound=4))
     r = row(rep, "commit")
     assert r.candidate.declared and r.monotone is Mono.ALL_STATES and r.granularity == 3
     assert r.status is Status.NOT_CLOSED and r.cex_length == 2
@@ -118,7 +119,7 @@ def test_monotone_is_not_enough():
 
 def test_no_commit_index_but_the_epoch_works():
     # examples/epoch_no_commit.cc: epoch meets the local conditions in every state.
-    rep = synthesize(model("epoch_no_commit"), SynthOptions(bound=4))
+    rep = synthesize(model("epoch_no_commit"), SynthOptions.of(bound=4))
     assert not any(r.candidate.mentions("commit") for r in rep.rows)
     ep = row(rep, "epoch")
     assert ep.monotone is Mono.ALL_STATES and ep.granularity == 3 and ep.status.closed
@@ -155,7 +156,7 @@ def test_attribute_engines_agree(name, bound):
 def test_trivial_candidates_are_not_checked():
     # ping_closed at bound 1: one tick raises r once, so r has granularity 2; c (counts
     # pings, needs a tick and a receive) never changes within 1 event: trivial, no check.
-    p = plan(model("ping_closed"), SynthOptions(bound=1))
+    p = plan(model("ping_closed"), SynthOptions.of(bound=1))
     c = next(r for r in p.rows if r.candidate.text == "c")
     assert c.status is Status.TRIVIAL and c not in p.todo
     assert all(r.granularity >= 2 for r in p.todo)
@@ -177,28 +178,28 @@ def test_confirmation_rejects_a_closed_trace():
 
 def test_parallel_jobs_give_the_same_rows():
     m = model("commit_not_enough")
-    one = synthesize(m, SynthOptions(bound=3))
-    two = synthesize(m, SynthOptions(bound=3, jobs=2))
+    one = synthesize(m, SynthOptions.of(bound=3))
+    two = synthesize(m, SynthOptions.of(bound=3, jobs=2))
     key = [(r.candidate.text, r.status, r.granularity, r.cex_length) for r in one.rows]
     assert key == [(r.candidate.text, r.status, r.granularity, r.cex_length) for r in two.rows]
 
 
 def test_explicit_closure_engine():
-    rep = synthesize(model("commit_not_enough"), SynthOptions(bound=3, engine=Engine.EXPLICIT))
+    rep = synthesize(model("commit_not_enough"), SynthOptions.of(bound=3, engine=Engine.EXPLICIT))
     r = row(rep, "commit")
     assert r.status is Status.NOT_CLOSED and r.cex_length == 2
     assert r.result.engine is Engine.EXPLICIT
 
 
 def test_max_checks_caps_the_closure_checks():
-    p = plan(model("commit_not_enough"), SynthOptions(bound=3, max_checks=1))
+    p = plan(model("commit_not_enough"), SynthOptions.of(bound=3, max_checks=1))
     assert len(p.todo) == 1 and p.todo[0].candidate.declared
     assert any("max-checks" in r.note for r in p.rows)
 
 
 def test_survey_markdown_and_json(tmp_path):
     files = [str(EXAMPLES / "commit_not_enough.cc"), str(EXAMPLES / "epoch_no_commit.cc")]
-    s = run_survey(files, SynthOptions(bound=3))
+    s = run_survey(files, SynthOptions.of(bound=3))
     md = survey_markdown(s)
     assert "commit_not_enough.cc" in md and "epoch_no_commit.cc" in md
     assert "no such attribute" in md and "z3" in md
@@ -239,7 +240,7 @@ def test_same_within_bound_rows_agree_with_their_own_check(raft3):
 def test_same_within_bound_never_claims_all_bounds():
     # raft_cc's declared currentTerm is closed for all bounds (one-step proof); a pair with
     # commitIndex, constant within bound 3, inherits only "closed up to bound 3".
-    rep = synthesize(model("raft_cc"), SynthOptions(bound=3, max_checks=1))
+    rep = synthesize(model("raft_cc"), SynthOptions.of(bound=3, max_checks=1))
     ct = row(rep, "currentTerm")
     assert ct.status is Status.CLOSED_ALL
     r = row(rep, "(currentTerm, commitIndex)")

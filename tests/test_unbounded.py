@@ -215,7 +215,7 @@ def test_a_needed_invariant_that_is_wrong_is_reported_and_not_used(invariant):
 def test_result_json_names_the_proof_and_the_cti():
     model = load_model(str(EXAMPLES / "two_phase_commit.cc"))
     res = smt_check(model, CheckOptions(bound=2))
-    doc = result_json(Interpreter(model), res)
+    doc = result_json(res)
     assert doc["proof"]["method"] == "one-step with invariants"
     assert doc["proof"]["invariants"] == ["Coordinator: not started => phase = VoteRequest"]
     assert doc["counterexample_to_induction"] is None

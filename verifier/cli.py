@@ -1,6 +1,6 @@
 """The ``ccverify`` command line.  The only place that prints and chooses exit codes.
 
-Exit codes (DESIGN.md §5): 0 closed, 10 not closed, 5 unknown, 3 model error,
+Exit codes (docs/semantics.md §8): 0 closed, 10 not closed, 5 unknown, 3 model error,
 2 usage error, 6 internal error, 130 interrupted.
 """
 
@@ -12,8 +12,15 @@ import random
 import sys
 import time
 import traceback
+from typing import TYPE_CHECKING
 
 from dsl.errors import CCError, ModelError, UsageError
+from verifier.core.versions import ccverify_version
+
+if TYPE_CHECKING:
+    from dsl.ir import Model
+    from verifier.core.result import CheckOptions, CheckResult
+    from verifier.semantics.interp import Interpreter
 
 COMMANDS = ("check", "explain", "parse", "simulate", "synth", "survey")
 
@@ -50,14 +57,17 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="exit codes: 0 closed, 10 not closed, 5 unknown, 3 model error, "
         "2 usage error, 6 internal error, 130 interrupted",
     )
-    top.add_argument("--version", action="version", version=f"ccverify {_version()}")
+    top.add_argument("--version", action="version", version=f"ccverify {ccverify_version()}")
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
 
-    c = sub.add_parser("check", help="bounded communication-closure check (the default)")
-    e = sub.add_parser(
-        "explain", help="check, then show a trace and its round-grouped reordering side by side"
+    checking = (
+        sub.add_parser("check", help="bounded communication-closure check (the default)"),
+        sub.add_parser(
+            "explain",
+            help="check, then show a trace and its round-grouped reordering side by side",
+        ),
     )
-    for c in (c, e):
+    for c in checking:
         _model_args(c)
         c.add_argument("--bound", "-k", type=int, default=6, help="events per trace (default 6)")
         c.add_argument(
@@ -220,15 +230,6 @@ def _normalize(argv: list[str]) -> list[str]:
     return ["check", *argv]
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("ccverify")
-    except PackageNotFoundError:
-        return "(source tree)"
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = _normalize(list(sys.argv[1:] if argv is None else argv))
     parser = build_parser()
@@ -275,28 +276,29 @@ def _read_quietly(path: str) -> str | None:
         return None
 
 
-def _load(args):
+def _load_model(args: argparse.Namespace) -> Model:
+    """The checked model (IR) of ``args.file`` with the ``--set`` overrides."""
     from dsl.loader import load_model
+
+    return load_model(args.file, _overrides(args.set))
+
+
+def _load(args: argparse.Namespace) -> tuple[Model, Interpreter]:
+    """The model and its interpreter, for the commands that run it directly (``parse``
+    checks initial values with it, ``simulate`` walks it)."""
     from verifier.semantics.interp import Interpreter
 
-    model = load_model(args.file, _overrides(args.set))
-    Interpreter(model).initial()  # initial values outside their types: a model error
-    return model
+    model = _load_model(args)
+    interp = Interpreter(model)
+    interp.initial()  # initial values outside their types: a model error
+    return model, interp
 
 
-def cmd_check(args) -> int:
+def _check_options(args: argparse.Namespace) -> CheckOptions:
+    """The check options of ``check``/``explain`` (validated by CheckOptions itself)."""
     from verifier.core.result import CheckOptions, Engine
 
-    _check_limits(args)
-    if args.diagram and not args.diagram.lower().endswith((".svg", ".png")):
-        raise UsageError(f"--diagram {args.diagram}: the file must end in .svg or .png")
-    for flag, path in (("--diagram", args.diagram), ("--itf", args.itf)):
-        if path:
-            _check_writable(flag, path)
-    if args.smt2:
-        _prepare_dump_dir(args.smt2)
-    model = _load(args)
-    opts = CheckOptions(
+    return CheckOptions(
         bound=args.bound,
         witness_bound=args.witness_bound,
         engine=Engine(args.engine),
@@ -306,32 +308,45 @@ def cmd_check(args) -> int:
         one_step=not args.no_one_step,
         strengthen=not args.no_strengthen,
     )
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from verifier.core.files import check_output_path
+
+    opts = _check_options(args)
+    check_output_path("--diagram", args.diagram, protect=[args.file], suffixes=(".svg", ".png"))
+    if args.diagram:
+        _require_diagram_extra()
+    check_output_path("--itf", args.itf, protect=[args.file])
+    if args.smt2:
+        _prepare_dump_dir(args.smt2)
+    model = _load_model(args)
     progress = None if args.quiet or args.json else _progress
     from verifier.engines.dispatch import run_check
 
     result = run_check(model, opts, progress)
-    from verifier.semantics.interp import Interpreter
-
-    _report(args, Interpreter(model, opts.rounds), result)
+    _report(args, result)
     return result.verdict.exit_code
 
 
-def _report(args, interp, result) -> None:
+def _report(args: argparse.Namespace, result: CheckResult) -> None:
     """Print a check's result (``check``, ``explain``) and write the files asked for."""
+    from verifier.core.files import atomic_write
     from verifier.core.result import Verdict
     from verifier.output import explain as ex
     from verifier.output.render import result_json
-    from verifier.output.terminal import emit, explain_view, make_console, result_view, verdict_text
+    from verifier.output.terminal import emit, explain_view, make_console, result_view
 
+    interp = result.context
     console = make_console(sys.stdout, no_color=args.no_color)
     explaining = args.command == "explain"
     trace, sample = result.trace, False
     if trace is None and result.verdict.closed and (explaining or args.diagram or args.itf):
         trace, sample = ex.sample_trace(interp, args.bound, args.seed), True
     if args.json:
-        print(json.dumps(result_json(interp, result), indent=2))
+        print(json.dumps(result_json(result), indent=2))
     else:
-        parts = result_view(interp, result, full=args.full)
+        parts = result_view(result, full=args.full)
         if explaining and trace is not None:
             parts += [""] + explain_view(
                 interp,
@@ -341,10 +356,12 @@ def _report(args, interp, result) -> None:
                 violations=result.violations,
             )
         emit(console, parts)
-    if (args.diagram or args.itf) and trace is None:
+    if not (args.diagram or args.itf):
+        return
+    if trace is None:
         print(f"ccverify: no trace to export (verdict {result.verdict.value})", file=sys.stderr)
         return
-    title = f"{interp.model.name}: {verdict_text(result)}"
+    title = f"{interp.model.name}: {result.describe()}"
     if args.diagram:
         from verifier.output.diagram import counterexample_panels, sample_panels, write_diagram
 
@@ -375,38 +392,22 @@ def _report(args, interp, result) -> None:
             },
         )
         try:
-            with open(args.itf, "w") as out:
-                out.write(dump_itf(doc))
+            atomic_write(args.itf, dump_itf(doc))
         except OSError as err:
             raise UsageError(f"--itf: cannot write {args.itf}: {err.strerror}") from None
         if not args.quiet:
             print(f"ccverify: ITF trace written to {args.itf}", file=sys.stderr)
 
 
-def _check_limits(args) -> None:
-    """--bound, --witness-bound and --timeout, shared by check, explain, synth, survey."""
-    if args.bound < 1:
-        raise UsageError(f"--bound must be at least 1, got {args.bound}")
-    if args.witness_bound is not None and args.witness_bound < args.bound:
+def _require_diagram_extra() -> None:
+    """--diagram draws with matplotlib, an optional extra: say how to get it (exit 2)."""
+    import importlib.util
+
+    if importlib.util.find_spec("matplotlib") is None:
         raise UsageError(
-            "--witness-bound must be at least --bound (the reordering lemma "
-            "needs room for a witness as long as the trace)"
+            "--diagram needs matplotlib, which is not installed: pip install "
+            "'ccverify[diagram]' (from a checkout of the repository: pip install '.[diagram]')"
         )
-    if args.timeout is not None and args.timeout <= 0:
-        raise UsageError("--timeout must be positive")
-
-
-def _check_writable(flag: str, path: str) -> None:
-    """Fail before a long check, not after it, when an output file cannot be written."""
-    import os
-
-    folder = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path):
-        raise UsageError(f"{flag} {path}: is a directory")
-    if not os.path.isdir(folder):
-        raise UsageError(f"{flag} {path}: no such directory {folder}")
-    if not os.access(folder, os.W_OK):
-        raise UsageError(f"{flag} {path}: cannot write in {folder}")
 
 
 def _prepare_dump_dir(path: str) -> None:
@@ -430,7 +431,7 @@ def _progress(text: str) -> None:
 
 
 def cmd_parse(args) -> int:
-    model = _load(args)
+    model, _ = _load(args)
     if args.json:
         from verifier.output.export import ir_json
 
@@ -471,12 +472,10 @@ def cmd_parse(args) -> int:
 def cmd_simulate(args) -> int:
     from verifier.output.render import format_step
     from verifier.semantics.conditions import step_violations
-    from verifier.semantics.interp import Interpreter
 
     if args.steps < 0:
         raise UsageError("--steps must be non-negative")
-    model = _load(args)
-    interp = Interpreter(model)
+    model, interp = _load(args)
     steps = interp.random_walk(random.Random(args.seed), args.steps)
     print(f"{model.name}: random trace, seed {args.seed}")
     for i, step in enumerate(steps):
@@ -490,10 +489,7 @@ def _synth_options(args):
     from verifier.core.result import Engine
     from verifier.synth.pipeline import SynthOptions
 
-    _check_limits(args)
-    if args.jobs < 1 or args.max_combos < 1 or (args.max_checks or 1) < 1:
-        raise UsageError("--jobs, --max-combos and --max-checks must be at least 1")
-    return SynthOptions(
+    return SynthOptions.of(
         bound=args.bound,
         witness_bound=args.witness_bound,
         engine=Engine(args.engine),
@@ -512,7 +508,7 @@ def cmd_synth(args) -> int:
     from verifier.synth.pipeline import synthesize
 
     opts = _synth_options(args)
-    model = _load(args)
+    model, _ = _load(args)
     progress = None if args.quiet or args.json else _progress
     report = synthesize(model, opts, progress)
     if args.json:
@@ -523,7 +519,8 @@ def cmd_synth(args) -> int:
 
 
 def cmd_survey(args) -> int:
-    from verifier.synth.survey import run_survey, survey_json, survey_markdown
+    from verifier.output.survey_report import survey_json, survey_markdown
+    from verifier.synth.survey import run_survey
 
     opts = _synth_options(args)
     survey = run_survey(args.files, opts, args.attribute, None if args.quiet else _progress)

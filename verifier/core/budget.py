@@ -27,8 +27,10 @@ def validate_timeout(seconds: float | None, flag: str = "--timeout") -> float | 
     """``seconds`` if it is a usable time limit (finite, positive, at most ten years)."""
     if seconds is None:
         return None
-    if not math.isfinite(seconds) or seconds <= 0 or seconds > 3.2e8:
-        raise UsageError(f"{flag} must be a positive number of seconds, got {seconds!r}")
+    if not math.isfinite(seconds) or seconds > 3.2e8:
+        raise UsageError(f"{flag} must be a finite number of seconds, got {seconds!r}")
+    if seconds <= 0:
+        raise UsageError(f"{flag} must be positive")
     return float(seconds)
 
 
@@ -38,13 +40,18 @@ class Budget:
     CHECK_EVERY = 256  # clock reads are amortised over this many spent nodes
 
     def __init__(
-        self, timeout: float | None = None, max_nodes: int | None = None, start: float | None = None
+        self,
+        timeout: float | None = None,
+        max_nodes: int | None = None,
+        start: float | None = None,
+        label: str = "search",
     ):
         self.start = time.monotonic() if start is None else start
         self.timeout = validate_timeout(timeout)
         self.deadline = None if self.timeout is None else self.start + self.timeout
         self.max_nodes = max_nodes
         self.nodes = 0
+        self.label = label  # what the nodes are, for the reason: "explicit search"
         self.reason = ""
 
     def elapsed(self) -> float:
@@ -64,7 +71,7 @@ class Budget:
         before = self.nodes
         self.nodes += n
         if self.max_nodes is not None and self.nodes > self.max_nodes:
-            self.reason = f"node budget of {self.max_nodes} exhausted"
+            self.reason = f"{self.label} exceeded {self.max_nodes} nodes"
             return False
         if self.nodes // self.CHECK_EVERY != before // self.CHECK_EVERY and self.expired():
             self.reason = "time limit reached"

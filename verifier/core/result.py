@@ -1,13 +1,21 @@
-"""Verdicts, options and results of a check (DESIGN.md §2 "Verdicts", §5 exit codes)."""
+"""Verdicts, options and results of a check (docs/semantics.md §8)."""
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from dsl.errors import UsageError
-from dsl.ir import Expr
+from dsl.ir import Expr, Model
+from verifier.core.budget import validate_timeout
 from verifier.core.runtime import Message, Step, Trace
+
+if TYPE_CHECKING:  # the context a result carries; core never imports semantics at run time
+    from verifier.semantics.interp import Interpreter
+
+SOLVERS = ("z3", "cvc5")
 
 
 class Verdict(enum.Enum):
@@ -55,6 +63,15 @@ class CheckOptions:
     strengthen: bool = True
 
     def __post_init__(self) -> None:
+        # NOTE(options): the one place where a check's limits are validated; the CLI maps
+        # the UsageError to exit 2, the library raises it to its caller.
+        if self.bound < 1:
+            raise UsageError(f"--bound must be at least 1, got {self.bound}")
+        validate_timeout(self.timeout)
+        if self.solver not in SOLVERS:
+            raise UsageError(f"unknown solver {self.solver!r}; choose one of {', '.join(SOLVERS)}")
+        if self.max_nodes < 1:
+            raise UsageError(f"the node budget must be at least 1, got {self.max_nodes}")
         # Both engines rest on the reordering lemma, whose witness has as many events as
         # the trace: the SMT engine only examines suspicious traces, and "closed (all
         # bounds)" is claimed from the local conditions alone.  With K' < K a trace
@@ -62,9 +79,8 @@ class CheckOptions:
         # witness bound would make "closed" wrong (tests/test_review.py).
         if self.witness_bound is not None and self.witness_bound < self.bound:
             raise UsageError(
-                f"the witness bound ({self.witness_bound}) must be at least "
-                f"the bound ({self.bound}): the reordering lemma needs room "
-                f"for a witness as long as the trace"
+                "--witness-bound must be at least --bound (the reordering lemma "
+                "needs room for a witness as long as the trace)"
             )
 
     @property
@@ -74,7 +90,7 @@ class CheckOptions:
 
 @dataclass(frozen=True)
 class Violation:
-    """An event of a trace breaking a local condition (DESIGN.md §2)."""
+    """An event of a trace breaking a local condition (docs/semantics.md §6)."""
 
     step: int  # index in the trace
     condition: str  # "monotone" | "send" | "receive"
@@ -153,6 +169,44 @@ class CheckResult:
     # "closed", the depth reached; for "unknown", where the check stopped.
     depth: int = 0
     proof: Proof | None = None  # how "closed (all bounds)" was proven
-    # Why the unbounded proof failed (a verdict other than "closed (all bounds)").
+    # Why the unbounded proof failed (a verdict other than "closed (all bounds)"), or
+    # why the model's invariants are not inductive.
     cti: InductionCex | None = None
     notes: tuple[str, ...] = ()  # what the unbounded attempts found (e.g. invariants)
+    # NOTE(result-context): the interpreter the check compiled (the model with the rounds
+    # in use), built once per check; renderers read the model, rounds and values from it.
+    # Not pickled across worker processes (compiled closures): workers return None here.
+    interp: Interpreter | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def context(self) -> Interpreter:
+        """The interpreter of the check (raises when the result crossed a process)."""
+        if self.interp is None:
+            raise ValueError("this result carries no interpreter (it came from a worker)")
+        return self.interp
+
+    @property
+    def model(self) -> Model:
+        return self.context.model
+
+    def describe(self) -> str:
+        """The verdict in words: ``closed up to bound 4``, ``not closed``, …"""
+        return describe_verdict(self.verdict, self.bound)
+
+    def detached(self) -> CheckResult:
+        """The result without its interpreter, for sending to another process."""
+        return dataclasses.replace(self, interp=None)
+
+
+def describe_verdict(
+    kind: enum.Enum, bound: int, *, events: int | None = None, compact: bool = False
+) -> str:
+    """The one wording of a verdict (also of synthesis statuses, which share the verdicts'
+    values): ``closed (all bounds)``, ``closed up to bound K`` (``closed up to K`` when
+    ``compact``), ``not closed`` (with ``events``: ``not closed (N events)``), ``unknown``."""
+    value = kind.value
+    if value == Verdict.CLOSED_BOUNDED.value:
+        return f"closed up to {'' if compact else 'bound '}{bound}"
+    if value == Verdict.NOT_CLOSED.value and events is not None:
+        return f"not closed ({events} events)"
+    return str(value)

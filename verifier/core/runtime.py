@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
-Value = object
+# A DSL value (int, bool, tuple for records/maps/sequences, frozenset for sets; dsl/ir.py):
+# dynamically typed by the model, so Any to Python's checker.
+Value = Any
 Local = tuple  # one process's local state: its variables' values in declaration order
 Round = tuple  # a round value: a tuple of ints, compared lexicographically
 

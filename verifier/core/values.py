@@ -23,6 +23,7 @@ from dsl.ir import (
     default_value,
     domain,
 )
+from verifier.core.runtime import Value
 
 __all__ = [
     "check_value",
@@ -35,7 +36,7 @@ __all__ = [
 ]
 
 
-def _is_int(v: object) -> bool:
+def _is_int(v: Value) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
@@ -56,26 +57,26 @@ def key_position(ty: Type) -> Callable[[object], int | None]:
     raise TypeError(f"{ty} is not a map key type")
 
 
-def sort_key(v: object) -> object:
+def sort_key(v: Value) -> Value:
     """A total-order key for any runtime value (sets become sorted tuples), so that values
     of one type sort deterministically, independently of hash seeds."""
     if isinstance(v, frozenset):
-        return (1, tuple(sorted(sort_key(e) for e in v)))  # type: ignore[type-var]
+        return (1, tuple(sorted(sort_key(e) for e in v)))
     if isinstance(v, tuple):
         return (2, tuple(sort_key(e) for e in v))
     return (0, v)
 
 
-def check_value(ty: Type, v: object) -> bool:
+def check_value(ty: Type, v: Value) -> bool:
     """Whether ``v`` is a well-formed value of ``ty`` (kind, ranges, lengths, map size)."""
     if isinstance(ty, BoolType):
         return isinstance(v, bool)
     if isinstance(ty, IntType):
-        return _is_int(v) and ty.lo <= v <= ty.hi  # type: ignore[operator]
+        return _is_int(v) and ty.lo <= v <= ty.hi
     if isinstance(ty, EnumType):
-        return _is_int(v) and 0 <= v < len(ty.members)  # type: ignore[operator]
+        return _is_int(v) and 0 <= v < len(ty.members)
     if isinstance(ty, ProcType):
-        return _is_int(v) and 0 <= v < ty.count  # type: ignore[operator]
+        return _is_int(v) and 0 <= v < ty.count
     if isinstance(ty, RecordType):
         return (
             isinstance(v, tuple)
@@ -143,7 +144,7 @@ def checker(ty: Type) -> Callable[[object], bool]:
     raise TypeError(ty)
 
 
-def format_value(ty: Type, v: object) -> str:
+def format_value(ty: Type, v: Value) -> str:
     """Human-readable text of a value: enums by member name, records ``Entry{term: 1,
     val: 0}``, sets ``{1, 2}``, maps ``[0 |-> 1, 1 |-> 0]``, sequences ``<<a, b>>``,
     process ids ``Role[i]``."""
@@ -152,55 +153,48 @@ def format_value(ty: Type, v: object) -> str:
     if isinstance(ty, IntType):
         return str(v)
     if isinstance(ty, EnumType):
-        if _is_int(v) and 0 <= v < len(ty.members):  # type: ignore[operator]
-            return ty.members[v]  # type: ignore[index]
+        if _is_int(v) and 0 <= v < len(ty.members):
+            return ty.members[v]
         return f"{ty.name}#{v}"
     if isinstance(ty, ProcType):
         return f"{ty.role}[{v}]"
     if isinstance(ty, RecordType):
         inner = ", ".join(
-            f"{fname}: {format_value(fty, x)}"
-            for (fname, fty), x in zip(ty.fields, v)  # type: ignore[call-overload]
+            f"{fname}: {format_value(fty, x)}" for (fname, fty), x in zip(ty.fields, v)
         )
         return f"{ty.name}{{{inner}}}"
     if isinstance(ty, SetType):
-        elems = sorted(v, key=sort_key)  # type: ignore[call-overload]
+        elems = sorted(v, key=sort_key)
         return "{" + ", ".join(format_value(ty.elem, x) for x in elems) + "}"
     if isinstance(ty, MapType):
-        pairs = zip(domain(ty.key), v)  # type: ignore[call-overload]
+        pairs = zip(domain(ty.key), v)
         inner = ", ".join(
             f"{format_value(ty.key, k)} |-> {format_value(ty.value, x)}" for k, x in pairs
         )
         return f"[{inner}]"
     if isinstance(ty, SeqType):
-        return "<<" + ", ".join(format_value(ty.elem, x) for x in v) + ">>"  # type: ignore[attr-defined]
+        return "<<" + ", ".join(format_value(ty.elem, x) for x in v) + ">>"
     raise TypeError(ty)
 
 
-def to_json(ty: Type, v: object) -> object:
+def to_json(ty: Type, v: Value) -> object:
     """A JSON-able rendering of a value: ints, bools, enum member names, records as dicts,
     sets as sorted lists, maps as lists of ``[key, value]`` pairs, sequences as lists,
     process ids as ints."""
     if isinstance(ty, BoolType):
         return bool(v)
     if isinstance(ty, (IntType, ProcType)):
-        return int(v)  # type: ignore[call-overload]
+        return int(v)
     if isinstance(ty, EnumType):
-        if _is_int(v) and 0 <= v < len(ty.members):  # type: ignore[operator]
-            return ty.members[v]  # type: ignore[index]
-        return int(v)  # type: ignore[call-overload]
+        if _is_int(v) and 0 <= v < len(ty.members):
+            return ty.members[v]
+        return int(v)
     if isinstance(ty, RecordType):
-        return {
-            fname: to_json(fty, x)
-            for (fname, fty), x in zip(ty.fields, v)  # type: ignore[call-overload]
-        }
+        return {fname: to_json(fty, x) for (fname, fty), x in zip(ty.fields, v)}
     if isinstance(ty, SetType):
-        return [to_json(ty.elem, x) for x in sorted(v, key=sort_key)]  # type: ignore[call-overload]
+        return [to_json(ty.elem, x) for x in sorted(v, key=sort_key)]
     if isinstance(ty, MapType):
-        return [
-            [to_json(ty.key, k), to_json(ty.value, x)]
-            for k, x in zip(domain(ty.key), v)  # type: ignore[call-overload]
-        ]
+        return [[to_json(ty.key, k), to_json(ty.value, x)] for k, x in zip(domain(ty.key), v)]
     if isinstance(ty, SeqType):
-        return [to_json(ty.elem, x) for x in v]  # type: ignore[attr-defined]
+        return [to_json(ty.elem, x) for x in v]
     raise TypeError(ty)

@@ -22,8 +22,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from dsl.ir import Model
+from verifier.core.budget import Budget
 from verifier.core.result import CheckOptions, CheckResult, Engine, Proof, Stats, Verdict
-from verifier.core.runtime import GState, Step, Trace
+from verifier.core.runtime import GState, Round, Step, Trace
 from verifier.semantics.conditions import (
     Projections,
     extend_projections,
@@ -36,29 +38,8 @@ from verifier.semantics.conditions import (
 )
 from verifier.semantics.interp import Interpreter
 
-
-class Budget:
-    """Stops a search when the deadline passes or the node budget is spent."""
-
-    def __init__(self, opts: CheckOptions, start: float):
-        self.deadline = start + opts.timeout if opts.timeout else None
-        self.max_nodes = opts.max_nodes
-        self.nodes = 0
-        self.reason = ""
-
-    def expired(self) -> bool:
-        return self.deadline is not None and time.monotonic() > self.deadline
-
-    def spend(self, n: int = 1) -> bool:
-        """Count ``n`` nodes; False when the search must stop (``reason`` says why)."""
-        self.nodes += n
-        if self.nodes > self.max_nodes:
-            self.reason = f"explicit search exceeded {self.max_nodes} nodes"
-            return False
-        if self.nodes % 256 == 0 and self.expired():
-            self.reason = "time limit reached"
-            return False
-        return True
+# A node of the grouped search: global state, least kappa of the next event, projections.
+GroupedNode = tuple[GState, Round | None, Projections]
 
 
 def grouped_nodes(
@@ -69,11 +50,11 @@ def grouped_nodes(
     (the initial node is not yielded).  ``keep(projections, events)`` prunes a node and
     everything below it."""
     pidx = proc_index(interp)
-    start = (interp.initial(), None, initial_projections(interp))
+    start: GroupedNode = (interp.initial(), None, initial_projections(interp))
     seen = {start}
     frontier = [start]
     for used in range(1, kprime + 1):
-        nxt = []
+        nxt: list[GroupedNode] = []
         for state, kappa, projs in frontier:
             for step, post in interp.successors(state):
                 k = next_kappa(interp, kappa, step)
@@ -112,19 +93,32 @@ def _rebuild(parents: dict, node) -> tuple[Step, ...]:
 
 
 def explicit_check(
-    model, opts: CheckOptions, progress: Callable[[str], None] | None = None
+    model: Model,
+    opts: CheckOptions,
+    progress: Callable[[str], None] | None = None,
+    *,
+    interp: Interpreter | None = None,
 ) -> CheckResult:
-    """Decide closure up to ``opts.bound`` by exhaustive search (see module docstring)."""
+    """Decide closure up to ``opts.bound`` by exhaustive search (see module docstring).
+    ``interp`` is the model compiled with ``opts.rounds`` when the caller has one."""
     start = time.monotonic()
-    interp = Interpreter(model, opts.rounds)
-    budget = Budget(opts, start)
+    if interp is None:
+        interp = Interpreter(model, opts.rounds)
+    budget = Budget(opts.timeout, opts.max_nodes, start, label="explicit search")
     stats = Stats()
 
     def done(verdict: Verdict, **kw) -> CheckResult:
         stats.seconds = time.monotonic() - start
         stats.nodes = budget.nodes
         return CheckResult(
-            verdict, opts.bound, opts.kprime, Engine.EXPLICIT, None, stats=stats, **kw
+            verdict,
+            opts.bound,
+            opts.kprime,
+            Engine.EXPLICIT,
+            None,
+            stats=stats,
+            interp=interp,
+            **kw,
         )
 
     if opts.one_step:

@@ -18,12 +18,10 @@ selected by assumption literals, confirmations are pushed and popped.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 
 from pysmt.environment import Environment
-from pysmt.exceptions import SolverReturnedUnknownResultError
 
 from dsl.errors import InternalError
 from dsl.ir import Model
@@ -33,80 +31,7 @@ from verifier.semantics.conditions import projections, trace_violations
 from verifier.semantics.interp import Interpreter, ReplayError
 from verifier.smt.encbase import EncodingTimeout
 from verifier.smt.encode import TraceEncoding
-from verifier.smt.solver import interrupted, make_solver, set_time_limit, write_smt2
-
-
-class _Stop(Exception):
-    """The time limit passed or the solver said unknown; ``reason`` says which and where."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-
-class Query:
-    """A solver with its assertions recorded, so each query can be dumped as SMT-LIB2."""
-
-    def __init__(
-        self, env: Environment, opts: CheckOptions, label: str, stats: Stats, deadline: float | None
-    ):
-        self.env = env
-        self.solver = make_solver(env, opts.solver)
-        self.label = label
-        self.stats = stats
-        self.deadline = deadline
-        self.dump_dir = opts.smt2_dir
-        self.frames: list[list] = [[]]
-
-    def add(self, formula) -> None:
-        self.frames[-1].append(formula)
-        self.solver.add_assertion(formula)
-
-    def push(self) -> None:
-        self.frames.append([])
-        self.solver.push()
-
-    def pop(self) -> None:
-        self.frames.pop()
-        self.solver.pop()
-
-    def solve(self, assumptions=(), where: str = "") -> bool:
-        if self.deadline is not None and time.monotonic() > self.deadline:
-            raise _Stop(f"time limit reached before the {self.label} query {where}")
-        self.stats.solver_calls += 1
-        if self.deadline is not None:
-            set_time_limit(self.solver, self.deadline - time.monotonic())
-        if self.dump_dir:
-            self._dump(assumptions)
-        try:
-            return self.solver.solve(list(assumptions))
-        except SolverReturnedUnknownResultError:
-            if interrupted(self.solver) and not self._timed_out():
-                raise KeyboardInterrupt from None
-            if self.deadline is not None and time.monotonic() >= self.deadline - 0.05:
-                raise _Stop(f"time limit reached during the {self.label} query {where}")
-            raise _Stop(f"the solver answered unknown on the {self.label} query {where}")
-
-    def _timed_out(self) -> bool:
-        return self.deadline is not None and time.monotonic() >= self.deadline - 0.05
-
-    def model(self):
-        return self.solver.get_model()
-
-    def _dump(self, assumptions) -> None:
-        """Write the current query (every asserted frame and the assumptions) as a
-        standalone SMT-LIB2 script."""
-        os.makedirs(self.dump_dir, exist_ok=True)
-        path = os.path.join(self.dump_dir, f"query{self.stats.solver_calls:04d}-{self.label}.smt2")
-        write_smt2(
-            self.env,
-            [f for frame in self.frames for f in frame] + list(assumptions),
-            path,
-            comment=f"ccverify query {self.stats.solver_calls} ({self.label})",
-        )
-
-    def close(self) -> None:
-        self.solver.exit()
+from verifier.smt.query import CallCounter, Query
 
 
 def _allowed(method: str) -> str:
@@ -119,19 +44,26 @@ def _allowed(method: str) -> str:
 
 
 def smt_check(
-    model: Model, opts: CheckOptions, progress: Callable[[str], None] | None = None
+    model: Model,
+    opts: CheckOptions,
+    progress: Callable[[str], None] | None = None,
+    *,
+    interp: Interpreter | None = None,
 ) -> CheckResult:
-    """Decide closure up to ``opts.bound`` with the SMT engine (see module docstring)."""
+    """Decide closure up to ``opts.bound`` with the SMT engine (see module docstring).
+    ``interp`` is the model compiled with ``opts.rounds`` when the caller has one."""
     start = time.monotonic()
-    deadline = start + opts.timeout if opts.timeout else None
+    budget = Budget(opts.timeout, start=start)
+    counter = CallCounter()
     stats = Stats()
-    interp = Interpreter(model, opts.rounds)
-    interp.initial()  # a model error in the initial state is reported by every engine
+    if interp is None:
+        interp = Interpreter(model, opts.rounds)
+        interp.initial()  # a model error in the initial state is reported by every engine
     env = Environment()
     queries: list[Query] = []
 
     def query(label: str) -> Query:
-        q = Query(env, opts, label, stats, deadline)
+        q = Query(env, opts.solver, label, budget=budget, dump_dir=opts.smt2_dir, counter=counter)
         queries.append(q)
         return q
 
@@ -139,6 +71,7 @@ def smt_check(
 
     def done(verdict: Verdict, **kw) -> CheckResult:
         stats.seconds = time.monotonic() - start
+        stats.solver_calls = counter.calls
         return CheckResult(
             verdict,
             opts.bound,
@@ -146,6 +79,7 @@ def smt_check(
             Engine.SMT,
             opts.solver,
             stats=stats,
+            interp=interp,
             **{**extra, **kw},
         )
 
@@ -155,14 +89,12 @@ def smt_check(
         if opts.one_step:
             from verifier.engines.unbounded import prove_unbounded
 
-            attempt = prove_unbounded(
-                model, opts, env, query, Budget(opts.timeout, start=start), progress
-            )
+            attempt = prove_unbounded(model, opts, env, query, budget, progress, interp)
             if attempt.proof is not None:
                 return done(
                     Verdict.CLOSED_ALL,
-                    reason=f"{attempt.proof.method} proof: no event from any state "
-                    f"{_allowed(attempt.proof.method)}breaks a local condition (reordering lemma)",
+                    reason=f"no event from any state {_allowed(attempt.proof.method)}breaks "
+                    f"a local condition ({attempt.proof.method} proof, reordering lemma)",
                     proof=attempt.proof,
                     notes=tuple(attempt.notes),
                     cti=attempt.invariant_cti,
@@ -174,11 +106,9 @@ def smt_check(
                     f"unbounded proofs fail ({time.monotonic() - start:.1f} s); "
                     f"checking bounded traces"
                 )
-        main = TraceEncoding(
-            model, env, opts.bound, rounds=opts.rounds, prefix="t", deadline=deadline
-        )
+        main = TraceEncoding(model, env, opts.bound, rounds=opts.rounds, prefix="t", budget=budget)
         wit = TraceEncoding(
-            model, env, opts.kprime, rounds=opts.rounds, grouped=True, prefix="g", deadline=deadline
+            model, env, opts.kprime, rounds=opts.rounds, grouped=True, prefix="g", budget=budget
         )
         search = query("suspicious")
         search.add(main.constraints())
@@ -221,14 +151,14 @@ def smt_check(
                 {
                     "bound": depth,
                     "refuted": refuted_here,
-                    "solver_calls": stats.solver_calls,
+                    "solver_calls": counter.calls,
                     "seconds": round(time.monotonic() - start, 3),
                 }
             )
             if progress:
                 progress(
                     f"bound {depth}: no counterexample ({refuted_here} suspicious "
-                    f"traces have grouped equivalents; {stats.solver_calls} solver "
+                    f"traces have grouped equivalents; {counter.calls} solver "
                     f"calls, {time.monotonic() - start:.1f} s)"
                 )
         return done(
@@ -237,14 +167,12 @@ def smt_check(
             reason=f"no trace of at most {opts.bound} events lacks a round-grouped "
             f"equivalent of at most {opts.kprime} events (SMT, unsat)",
         )
-    except EncodingTimeout:
+    except EncodingTimeout:  # a BudgetExhausted raised while building, before any query
         return done(
             Verdict.UNKNOWN,
             reason="time limit reached while building the SMT encoding (before any bounded query)",
         )
     except BudgetExhausted as stop:
-        return done(Verdict.UNKNOWN, reason=stop.reason)
-    except _Stop as stop:
         reached = max(depth - 1, 0)
         partial = f"; no trace of at most {reached} events is a counterexample" if reached else ""
         return done(Verdict.UNKNOWN, reason=stop.reason + partial, depth=reached)

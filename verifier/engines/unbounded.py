@@ -33,6 +33,7 @@ from verifier.core.runtime import Step
 from verifier.semantics.interp import Interpreter
 from verifier.semantics.invariants import InvariantEvaluator, reachable_violation, surviving
 from verifier.smt.invcands import local_candidates, message_candidates
+from verifier.smt.onestep import OneStepWitness
 from verifier.smt.strengthen import Pair, StrengthenedOneStep
 from verifier.smt.symval import model_getter
 from verifier.smt.tagrel import InferredRound, TagAtom
@@ -49,15 +50,15 @@ class ProofAttempt:
     notes: list[str] = field(default_factory=list)
 
 
-def _step(dec: dict) -> Step:
+def _step(dec: OneStepWitness) -> Step:
     return Step(
-        dec["proc"],
-        dec["edge"],
-        dec["params"],
-        dec["consumed"],
-        dec["sent"],
-        dec["pre"],
-        dec["post"],
+        dec.proc,
+        dec.edge,
+        dec.params,
+        dec.consumed,
+        dec.sent,
+        dec.pre,
+        dec.post,
     )
 
 
@@ -92,15 +93,20 @@ def falsified(interp: Interpreter, bound: int) -> str | None:
     )
 
 
+QUERY_LABELS = {"o": "one-step", "i": "one-step-invariants", "a": "one-step-strengthened"}
 AUTO_SECONDS = 60.0  # automatic strengthening stops here (or at --timeout, if sooner)
 
 
 class _Attempt:
     """One strengthened encoding on one query (solver)."""
 
-    def __init__(self, model, opts: CheckOptions, env: Environment, query, prefix, **kw):
-        self.st = StrengthenedOneStep(model, env, rounds=opts.rounds, prefix=prefix, **kw)
-        self.q = query(f"unbounded-{prefix}")
+    def __init__(
+        self, model, opts: CheckOptions, env: Environment, query, prefix, budget=None, **kw
+    ):
+        self.st = StrengthenedOneStep(
+            model, env, rounds=opts.rounds, prefix=prefix, budget=budget, **kw
+        )
+        self.q = query(QUERY_LABELS[prefix])
         self.q.add(self.st.base())
         self.mgr = env.formula_manager
         self.prefix = prefix
@@ -215,17 +221,16 @@ class _Attempt:
             return None
         if plain:
             dec = st.one.decode(self.q.model())
-            what = (
-                f"{label} fails: from some state, {dec['proc']}'s "
-                f"'{dec['edge']}' breaks " + ", ".join(dec["broken"])
+            what = f"{label} fails: from some state, {dec.proc}'s '{dec.edge}' breaks " + ", ".join(
+                dec.broken
             )
-            return InductionCex(what, _step(dec), tuple(dec["broken"]))
+            return InductionCex(what, _step(dec), tuple(dec.broken))
         dec = st.one.decode(self.q.model())
         what = (
-            f"{label} fails: from a state satisfying the hypothesis, {dec['proc']}'s "
-            f"'{dec['edge']}' breaks " + ", ".join(dec["broken"])
+            f"{label} fails: from a state satisfying the hypothesis, {dec.proc}'s "
+            f"'{dec.edge}' breaks " + ", ".join(dec.broken)
         )
-        return InductionCex(what, _step(dec), tuple(dec["broken"]), self.assumed(with_invariants))
+        return InductionCex(what, _step(dec), tuple(dec.broken), self.assumed(with_invariants))
 
 
 def prove_unbounded(
@@ -235,18 +240,20 @@ def prove_unbounded(
     query: Callable,
     budget: Budget,
     progress: Callable[[str], None] | None = None,
+    interp: Interpreter | None = None,
 ) -> ProofAttempt:
     """Try the unbounded proofs of the module docstring; ``query(label)`` gives a solver
     wrapper (verifier.engines.smtcheck.Query) in ``env``."""
     out = ProofAttempt()
-    interp = Interpreter(model, opts.rounds)
+    if interp is None:
+        interp = Interpreter(model, opts.rounds)
     invs = invariant_texts(model)
     # 0. the model's invariants are claims: always checked, used only when inductive
     full = inv_cex = None
     if invs:
         inv_cex = initial_failure(interp)
         if inv_cex is None:
-            full = _Attempt(model, opts, env, query, "i", invariants=True, infer=True)
+            full = _Attempt(model, opts, env, query, "i", budget, invariants=True, infer=True)
             full.houdini()
             inv_cex = full.invariants_hold(interp)
         if inv_cex is not None:
@@ -255,7 +262,7 @@ def prove_unbounded(
             note = falsified(interp, opts.bound) if inv_cex.step is not None else None
             out.notes.append(note or "the invariants are not inductive: not used")
     # 1. the plain one-step proof (the encoding of 2 with every inferred atom disabled)
-    tags = _Attempt(model, opts, env, query, "o", invariants=False, infer=True)
+    tags = _Attempt(model, opts, env, query, "o", budget, invariants=False, infer=True)
     cex = tags.conditions_hold("the one-step proof", False, plain=True)
     if cex is None:
         out.proof = Proof("one-step")
@@ -293,7 +300,7 @@ def prove_unbounded(
         return out
     sub = Budget(min(budget.remaining() or AUTO_SECONDS, AUTO_SECONDS))
     try:
-        proof, cex = _auto(model, opts, env, query, sub, progress)
+        proof, cex = _auto(model, interp, opts, env, query, sub, progress)
     except BudgetExhausted as stop:
         out.notes.append(f"automatic strengthening stopped: {stop.reason}")
         return out
@@ -304,39 +311,44 @@ def prove_unbounded(
     return out
 
 
-def with_candidates(model: ir.Model, rounds, depth: int = 8) -> ir.Model:
+def with_candidates(model: ir.Model, interp: Interpreter, depth: int = 8) -> ir.Model:
     """``model`` with, as its invariants, the candidate invariants of
     :mod:`verifier.smt.invcands` that no state reachable within ``depth`` events breaks
     (a filter only: what survives is still checked inductive); the model's own
-    invariants are left out."""
-    cand = dataclasses.replace(
+    invariants are left out.  ``interp`` is the model's interpreter."""
+    cands = {r.name: tuple(local_candidates(r) + message_candidates(model, r)) for r in model.roles}
+    alive = surviving(interp, cands, depth)
+    return dataclasses.replace(
         model,
         roles=tuple(
             dataclasses.replace(
-                r, invariants=tuple(local_candidates(r) + message_candidates(model, r))
+                r,
+                invariants=tuple(
+                    inv for k, inv in enumerate(cands[r.name]) if (r.name, k) in alive
+                ),
             )
             for r in model.roles
         ),
     )
-    alive = surviving(Interpreter(cand, rounds), depth)
-    roles = []
-    for r in cand.roles:
-        invs = tuple(inv for k, inv in enumerate(r.invariants) if (r.name, k) in alive)
-        roles.append(dataclasses.replace(r, invariants=invs))
-    return dataclasses.replace(model, roles=tuple(roles))
 
 
 def _auto(
-    model: ir.Model, opts: CheckOptions, env: Environment, query, budget: Budget, progress
+    model: ir.Model,
+    interp: Interpreter,
+    opts: CheckOptions,
+    env: Environment,
+    query,
+    budget: Budget,
+    progress,
 ) -> tuple[Proof | None, InductionCex | None]:
     """Step 4: Houdini over candidate invariants and message-round atoms together, the
     one-step proof from what survives, then a greedy minimisation of the invariants the
     proof needs (each removal re-checked: the rest stays inductive and still proves)."""
-    cand = with_candidates(model, opts.rounds)
+    cand = with_candidates(model, interp)
     n = sum(len(r.invariants) for r in cand.roles)
     if not n:
         return None, None
-    att = _Attempt(cand, opts, env, query, "a", invariants=True, infer=True)
+    att = _Attempt(cand, opts, env, query, "a", budget, invariants=True, infer=True)
     calls = att.houdini(with_invariants=True, budget=budget)
     if progress:
         progress(

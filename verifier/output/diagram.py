@@ -37,8 +37,8 @@ from matplotlib.patches import FancyArrowPatch, Rectangle
 from dsl.errors import UsageError
 from verifier.core.result import Violation
 from verifier.core.runtime import Round, Step, Trace
-from verifier.core.values import format_value
 from verifier.output.explain import Reordering, deliveries, inversions, reorder
+from verifier.output.render import event_label
 from verifier.semantics.conditions import fmt_round
 from verifier.semantics.interp import Interpreter
 
@@ -236,11 +236,7 @@ def _draw_panel(interp: Interpreter, ax, panel: Panel, rounds: list[Round], widt
 
 
 def _edge_label(interp: Interpreter, step: Step) -> str:
-    edge = interp.proc_role(step.proc).edge(step.edge)
-    if not edge.params:
-        return step.edge
-    vals = ", ".join(format_value(t, v) for (_, t), v in zip(edge.params, step.params))
-    return f"{step.edge}({vals})"
+    return event_label(interp, step, names=False)
 
 
 def _draw_groups(ax, panel: Panel, nprocs: int) -> None:

@@ -1,9 +1,10 @@
 """Facts about a trace that its renderings share: message deliveries, the round-grouped
 reordering of the lemma and how far it gets, and sample traces of closed protocols.
 
-The text tables (:mod:`verifier.output.terminal`), the diagrams (:mod:`verifier.output.diagram`) and the
-ITF export (:mod:`verifier.output.itf`) all read these, so a message drawn red in a picture is the
-message marked in the table.  Nothing here prints or writes files.
+The text tables (:mod:`verifier.output.terminal`), the diagrams
+(:mod:`verifier.output.diagram`) and the ITF export (:mod:`verifier.output.itf`) all read
+these, so a message drawn red in a picture is the message marked in the table.
+Nothing here prints or writes files.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from verifier.core.runtime import Message, Round, Step, Trace
 from verifier.semantics.conditions import (
     fmt_round,
     grouped_kappas,
+    in_window,
     kappa_of,
+    kappa_order,
     projections,
 )
 from verifier.semantics.interp import Interpreter, ReplayError
@@ -96,9 +99,7 @@ def deliveries(
 
 def misfit(interp: Interpreter, step: Step, kappa: Round) -> bool:
     """Whether ``kappa`` lies outside ``[round(pre), round(post)]`` of ``step``."""
-    return not (
-        interp.round_of(step.proc, step.pre) <= kappa <= interp.round_of(step.proc, step.post)
-    )
+    return not in_window(interp, step, kappa)
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,7 @@ class Reordering:
 def reorder(interp: Interpreter, trace: Trace) -> Reordering:
     """The reordering of :func:`verifier.semantics.conditions.reorder_by_kappa` (the events sorted
     stably by kappa) with its replay; ``order`` says where each event came from."""
-    keyed = sorted(range(len(trace.steps)), key=lambda i: (kappa_of(interp, trace.steps[i]), i))
+    keyed = kappa_order(interp, trace.steps)
     steps = tuple(trace.steps[i] for i in keyed)
     kappas = tuple(kappa_of(interp, s) for s in steps)
     replayed, error, replay = len(steps), "", None

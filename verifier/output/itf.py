@@ -35,7 +35,7 @@ from dsl.ir import (
     domain,
 )
 from verifier.core.result import Violation
-from verifier.core.runtime import GState, Message, Round, Step, Trace
+from verifier.core.runtime import GState, Message, Round, Step, Trace, Value
 from verifier.core.values import sort_key
 from verifier.semantics.interp import Interpreter
 
@@ -47,29 +47,29 @@ def itf_int(n: int) -> object:
     return n if -MAX_SAFE_INT <= n <= MAX_SAFE_INT else {"#bigint": str(n)}
 
 
-def itf_value(ty: Type, v: object) -> object:
+def itf_value(ty: Type, v: Value) -> object:
     """The ITF rendering of a runtime value of type ``ty``."""
     if isinstance(ty, BoolType):
         return bool(v)
     if isinstance(ty, IntType):
-        return itf_int(v)  # type: ignore[arg-type]
+        return itf_int(v)
     if isinstance(ty, EnumType):
-        return ty.members[v]  # type: ignore[index]
+        return ty.members[v]
     if isinstance(ty, ProcType):
         return f"{ty.role}[{v}]"
     if isinstance(ty, RecordType):
-        return {name: itf_value(fty, x) for (name, fty), x in zip(ty.fields, v)}  # type: ignore[call-overload]
+        return {name: itf_value(fty, x) for (name, fty), x in zip(ty.fields, v)}
     if isinstance(ty, SetType):
-        elems = sorted(v, key=sort_key)  # type: ignore[call-overload]
+        elems = sorted(v, key=sort_key)
         return {"#set": [itf_value(ty.elem, x) for x in elems]}
     if isinstance(ty, MapType):
         return {
             "#map": [
                 [itf_value(ty.key, k), itf_value(ty.value, x)] for k, x in zip(domain(ty.key), v)
             ]
-        }  # type: ignore[call-overload]
+        }
     if isinstance(ty, SeqType):
-        return [itf_value(ty.elem, x) for x in v]  # type: ignore[attr-defined]
+        return [itf_value(ty.elem, x) for x in v]
     raise TypeError(ty)
 
 

@@ -33,12 +33,23 @@ def changed_vars(interp: Interpreter, step: Step, full: bool = False) -> list[tu
     return out
 
 
+def event_label(interp: Interpreter, step: Step, *, names: bool = True) -> str:
+    """``edge(p=v, ...)`` (``edge(v, ...)`` without ``names``); the bare edge name when it
+    has no parameters."""
+    edge = interp.proc_role(step.proc).edge(step.edge)
+    if not edge.params:
+        return step.edge
+    vals = (
+        f"{n}={format_value(t, v)}" if names else format_value(t, v)
+        for (n, t), v in zip(edge.params, step.params)
+    )
+    return f"{step.edge}({', '.join(vals)})"
+
+
 def format_step(
     interp: Interpreter, i: int, step: Step, marks: list[Violation], full: bool = False
 ) -> list[str]:
-    edge = interp.proc_role(step.proc).edge(step.edge)
-    params = ", ".join(f"{n}={format_value(t, v)}" for (n, t), v in zip(edge.params, step.params))
-    head = f"{i + 1:>3}. {step.proc} {step.edge}" + (f"({params})" if params else "")
+    head = f"{i + 1:>3}. {step.proc} {event_label(interp, step)}"
     pre = interp.round_of(step.proc, step.pre)
     post = interp.round_of(step.proc, step.post)
     rounds = fmt_round(pre) if pre == post else f"{fmt_round(pre)} -> {fmt_round(post)}"
@@ -147,7 +158,9 @@ def cti_json(interp: Interpreter, cti: InductionCex) -> dict:
     return out
 
 
-def result_json(interp: Interpreter, result: CheckResult) -> dict:
+def result_json(result: CheckResult) -> dict:
+    """The ``--json`` object of a check."""
+    interp = result.context
     s = result.stats
     return {
         "model": interp.model.name,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from verifier.core.result import Verdict
+from verifier.core.result import Verdict, describe_verdict
 from verifier.core.runtime import Trace
 from verifier.output.render import cti_json, format_cti, proof_json, trace_json
 from verifier.semantics.conditions import fmt_round
@@ -12,11 +12,7 @@ from verifier.synth.pipeline import Status, SynthReport, SynthRow, strip_message
 
 
 def _verdict(row: SynthRow, bound: int) -> str:
-    if row.status is Status.CLOSED_BOUNDED:
-        return f"closed up to bound {bound}"
-    if row.status is Status.NOT_CLOSED and row.cex_length is not None:
-        return f"not closed ({row.cex_length} events)"
-    return row.status.value
+    return describe_verdict(row.status, bound, events=row.cex_length)
 
 
 def _evidence(row: SynthRow, bound: int) -> str:

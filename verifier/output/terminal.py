@@ -20,9 +20,8 @@ from rich.text import Text
 
 from verifier.core.result import CheckResult, Verdict, Violation
 from verifier.core.runtime import Round, Step, Trace
-from verifier.core.values import format_value
 from verifier.output.explain import Reordering, deliveries, inversions
-from verifier.output.render import changed_vars, format_cti, format_message
+from verifier.output.render import changed_vars, event_label, format_cti, format_message
 from verifier.semantics.conditions import fmt_round, plural
 from verifier.semantics.interp import Interpreter
 
@@ -83,9 +82,7 @@ def emit(console: Console, parts: list) -> None:
 
 def verdict_text(result: CheckResult) -> str:
     """``closed (all bounds)``, ``closed up to bound 4``, ``not closed`` or ``unknown``."""
-    if result.verdict is Verdict.CLOSED_BOUNDED:
-        return f"closed up to bound {result.bound}"
-    return result.verdict.value
+    return result.describe()
 
 
 def banner(model_name: str, result: CheckResult) -> RenderableType:
@@ -116,9 +113,10 @@ def stats_line(result: CheckResult) -> Text:
     )
 
 
-def result_view(interp: Interpreter, result: CheckResult, full: bool = False) -> list:
+def result_view(result: CheckResult, full: bool = False) -> list:
     """The banner, the evidence (the counterexample as a table, or why closed / unknown)
     and the statistics."""
+    interp = result.context
     out: list = [banner(interp.model.name, result)]
     kp = result.witness_bound
     if result.verdict is Verdict.NOT_CLOSED and result.trace is not None:
@@ -163,9 +161,7 @@ def _round_cell(interp: Interpreter, step: Step) -> Text:
 
 
 def event_name(interp: Interpreter, step: Step) -> str:
-    edge = interp.proc_role(step.proc).edge(step.edge)
-    params = ", ".join(f"{n}={format_value(t, v)}" for (n, t), v in zip(edge.params, step.params))
-    return step.edge + (f"({params})" if params else "")
+    return event_label(interp, step)
 
 
 def _crossing(interp: Interpreter, steps: tuple[Step, ...]) -> set[int]:

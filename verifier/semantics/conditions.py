@@ -1,4 +1,4 @@
-"""Projections, the local conditions of DESIGN.md §2, and round-grouping of traces.
+"""Projections, the local conditions (docs/semantics.md §6), and round-grouped traces (§5).
 
 These functions work on decoded traces (:class:`verifier.core.runtime.Trace`) with the
 interpreter as the authority on rounds, tags and observations, so both engines share them.
@@ -6,6 +6,7 @@ interpreter as the authority on rounds, tags and observations, so both engines s
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from verifier.core.result import Violation
@@ -34,10 +35,9 @@ def extend_projections(
 
 def projections(interp: Interpreter, trace: Trace) -> Projections:
     """``proj_p(trace)`` for every process p, in the interpreter's process order."""
-    index = {p: i for i, p in enumerate(interp.procs)}
     projs = initial_projections(interp)
     for step in trace.steps:
-        projs = extend_projections(interp, projs, index[step.proc], step)
+        projs = extend_projections(interp, projs, interp.proc_index(step.proc), step)
     return projs
 
 
@@ -50,11 +50,21 @@ def fmt_round(r: Round) -> str:
     return "(" + ", ".join(str(x) for x in r) + ")"
 
 
+def round_window(interp: Interpreter, step: Step) -> tuple[Round, Round]:
+    """``(round(pre), round(post))`` of ``step``: the rounds its kappa may take."""
+    return interp.round_of(step.proc, step.pre), interp.round_of(step.proc, step.post)
+
+
+def in_window(interp: Interpreter, step: Step, kappa: Round) -> bool:
+    """Whether ``kappa`` lies in the round window of ``step`` (:func:`round_window`)."""
+    lo, hi = round_window(interp, step)
+    return lo <= kappa <= hi
+
+
 def step_violations(interp: Interpreter, i: int, step: Step) -> list[Violation]:
     """The local conditions ``step`` (the i-th event of a trace) breaks."""
     out: list[Violation] = []
-    pre = interp.round_of(step.proc, step.pre)
-    post = interp.round_of(step.proc, step.post)
+    pre, post = round_window(interp, step)
     who = str(step.proc)
     if post < pre:
         out.append(
@@ -76,8 +86,9 @@ def step_violations(interp: Interpreter, i: int, step: Step) -> list[Violation]:
                     f"{fmt_round(declared)} while in round {fmt_round(m.tag)}",
                 )
             )
-    m = step.consumed
-    if m is not None:
+    got = step.consumed
+    if got is not None:
+        m = got
         if m.tag < pre:
             out.append(
                 Violation(
@@ -114,11 +125,10 @@ def kappa_of(interp: Interpreter, step: Step) -> Round:
 
 
 def next_kappa(interp: Interpreter, kappa: Round | None, step: Step) -> Round | None:
-    """The least round kappa(step) the round-grouped rules (DESIGN.md §2) allow after an
+    """The least round kappa(step) the round-grouped rules (docs/semantics.md §5) allow after an
     event given ``kappa`` (None at the start), or None when none is allowed.  Taking the
     least never rules out a continuation: later events only need kappa >= this one."""
-    lo = interp.round_of(step.proc, step.pre)
-    hi = interp.round_of(step.proc, step.post)
+    lo, hi = round_window(interp, step)
     if step.consumed is not None:
         k = step.consumed.tag
         if (kappa is not None and k < kappa) or not lo <= k <= hi:
@@ -129,7 +139,7 @@ def next_kappa(interp: Interpreter, kappa: Round | None, step: Step) -> Round | 
 
 
 def grouped_kappas(interp: Interpreter, steps: tuple[Step, ...]) -> tuple[Round, ...] | None:
-    """Rounds kappa making ``steps`` round-grouped (DESIGN.md §2), each the least possible,
+    """Rounds kappa making ``steps`` round-grouped (docs/semantics.md §5), each the least possible,
     or None when the sequence is not round-grouped."""
     out: list[Round] = []
     cur: Round | None = None
@@ -141,12 +151,16 @@ def grouped_kappas(interp: Interpreter, steps: tuple[Step, ...]) -> tuple[Round,
     return tuple(out)
 
 
+def kappa_order(interp: Interpreter, steps: tuple[Step, ...]) -> list[int]:
+    """The positions of ``steps`` sorted stably by :func:`kappa_of`: the lemma's order."""
+    return sorted(range(len(steps)), key=lambda i: (kappa_of(interp, steps[i]), i))
+
+
 def reorder_by_kappa(interp: Interpreter, trace: Trace) -> tuple[Step, ...]:
     """The reordering of the lemma: the events sorted stably by :func:`kappa_of`."""
-    keyed = [(kappa_of(interp, s), i, s) for i, s in enumerate(trace.steps)]
-    keyed.sort(key=lambda t: (t[0], t[1]))
-    return tuple(s for _, _, s in keyed)
+    return tuple(trace.steps[i] for i in kappa_order(interp, trace.steps))
 
 
-def proc_index(interp: Interpreter) -> dict[Proc, int]:
-    return {p: i for i, p in enumerate(interp.procs)}
+def proc_index(interp: Interpreter) -> Mapping[Proc, int]:
+    """Process -> position in the global order (the interpreter's one index)."""
+    return interp.index

@@ -8,7 +8,7 @@ follows the normative semantics in the docstring of :mod:`dsl.ir` exactly:
 * reads are total: out-of-range sequence and map reads give the element type's default;
 * range checks happen only when a value is *stored* (variable, record field, map entry,
   sequence element, message field, send destination); a failed check raises
-  :class:`Violation`, which disables the event.
+  :class:`OutOfRange`, which disables the event.
 
 A compiled expression is a function ``f(loc, env)``: ``loc`` is the executing process's
 local state (a tuple, or a list while an edge body runs), ``env`` a dict from names to
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
+from typing import Any
 
 from dsl.errors import InternalError
 from dsl.ir import (
@@ -64,21 +65,23 @@ from dsl.ir import (
     default_value,
     domain,
 )
-from verifier.core.runtime import Proc
+from verifier.core.runtime import Proc, Value
 from verifier.core.values import checker, key_position
 
 SELF = "<self>"  # env key of the executing process's id; not a DSL identifier
 _MISSING = object()
 
-ExprFn = Callable[[object, dict], object]
+ExprFn = Callable[[Any, dict], Value]
 StmtFn = Callable[[list, dict, list], None]
 
 
-class Violation(Exception):
-    """A range violation: the event is not enabled."""
+class OutOfRange(Exception):
+    """A store outside its type (or another range error): the event is not enabled.
+    Not to be confused with :class:`verifier.core.result.Violation`, a broken local
+    condition."""
 
 
-_BINOPS: dict[BinOp, Callable[[object, object], object]] = {
+_BINOPS: dict[BinOp, Callable[[Value, Value], Value]] = {
     BinOp.ADD: operator.add,
     BinOp.SUB: operator.sub,
     BinOp.MUL: operator.mul,
@@ -137,7 +140,7 @@ class Compiler:
             if e.name not in self.var_index:
                 raise InternalError(f"interpreter: unknown state variable {e.name!r}")
             i = self.var_index[e.name]
-            return lambda loc, env: loc[i]  # type: ignore[index]
+            return lambda loc, env: loc[i]
         n = e.name
         return lambda loc, env: env[n]
 
@@ -149,7 +152,7 @@ class Compiler:
         if e.op is UnOp.NOT:
             return lambda loc, env: not a(loc, env)
         if e.op is UnOp.NEG:
-            return lambda loc, env: -a(loc, env)  # type: ignore[operator]
+            return lambda loc, env: -a(loc, env)
         raise InternalError(f"interpreter: unknown unary operator {e.op}")
 
     def _x_Binary(self, e: Binary) -> ExprFn:
@@ -164,7 +167,7 @@ class Compiler:
         if op is BinOp.IMPLIES:
             return lambda loc, env: (not lf(loc, env)) or bool(rf(loc, env))
         if op is BinOp.IN:
-            return lambda loc, env: lf(loc, env) in rf(loc, env)  # type: ignore[operator]
+            return lambda loc, env: lf(loc, env) in rf(loc, env)
         f = _BINOPS.get(op)
         if f is None:
             raise InternalError(f"interpreter: unknown binary operator {op}")
@@ -180,7 +183,7 @@ class Compiler:
             raise InternalError(f"interpreter: field {e.field!r} of a non-record {rty}")
         k = rty.field_index(e.field)
         r = self.expr(e.record)
-        return lambda loc, env: r(loc, env)[k]  # type: ignore[index]
+        return lambda loc, env: r(loc, env)[k]
 
     def _x_Index(self, e: Index) -> ExprFn:
         bty = e.base.ty
@@ -189,18 +192,18 @@ class Compiler:
             pos = key_position(bty.key)
             dflt = default_value(bty.value)
 
-            def map_read(loc: object, env: dict) -> object:
+            def map_read(loc: Any, env: dict) -> Value:
                 p = pos(i(loc, env))
-                return dflt if p is None else b(loc, env)[p]  # type: ignore[index]
+                return dflt if p is None else b(loc, env)[p]
 
             return map_read
         if isinstance(bty, SeqType):
             dflt = default_value(bty.elem)
 
-            def seq_read(loc: object, env: dict) -> object:
+            def seq_read(loc: Any, env: dict) -> Value:
                 s = b(loc, env)
                 k = i(loc, env)
-                return s[k] if 0 <= k < len(s) else dflt  # type: ignore[operator,arg-type,index]
+                return s[k] if 0 <= k < len(s) else dflt
 
             return seq_read
         raise InternalError(f"interpreter: indexing a {bty}")
@@ -210,24 +213,24 @@ class Compiler:
         fn = e.fn
         if fn in (Builtin.LEN, Builtin.SIZE):
             (s,) = a
-            return lambda loc, env: len(s(loc, env))  # type: ignore[arg-type]
+            return lambda loc, env: len(s(loc, env))
         if fn is Builtin.APPEND:
             s, x = a
-            return lambda loc, env: s(loc, env) + (x(loc, env),)  # type: ignore[operator]
+            return lambda loc, env: s(loc, env) + (x(loc, env),)
         if fn is Builtin.PREFIX:
             s, n = a
 
-            def prefix(loc: object, env: dict) -> object:
+            def prefix(loc: Any, env: dict) -> Value:
                 v = s(loc, env)
-                return v[: max(0, min(n(loc, env), len(v)))]  # type: ignore[index,arg-type,call-overload]
+                return v[: max(0, min(n(loc, env), len(v)))]
 
             return prefix
         if fn is Builtin.MIN:
             x, y = a
-            return lambda loc, env: min(x(loc, env), y(loc, env))  # type: ignore[type-var]
+            return lambda loc, env: min(x(loc, env), y(loc, env))
         if fn is Builtin.MAX:
             x, y = a
-            return lambda loc, env: max(x(loc, env), y(loc, env))  # type: ignore[type-var]
+            return lambda loc, env: max(x(loc, env), y(loc, env))
         raise InternalError(f"interpreter: unknown builtin {fn}")
 
     def _x_SetLit(self, e: SetLit) -> ExprFn:
@@ -255,7 +258,7 @@ class Compiler:
         keys = tuple(domain(mty.key))
         body, var = self.expr(e.body), e.var
 
-        def map_lit(loc: object, env: dict) -> object:
+        def map_lit(loc: Any, env: dict) -> Value:
             old = env.get(var, _MISSING)
             out = []
             for k in keys:
@@ -270,7 +273,7 @@ class Compiler:
         keys = tuple(domain(e.domain))
         body, var, kind = self.expr(e.body), e.var, e.kind
 
-        def quant(loc: object, env: dict) -> object:
+        def quant(loc: Any, env: dict) -> Value:
             old = env.get(var, _MISSING)
             if kind is QuantKind.FORALL:
                 result: object = True
@@ -362,16 +365,16 @@ class Compiler:
 
     def _setter(
         self, path: tuple[FieldStep | IndexStep, ...], ty: Type
-    ) -> Callable[[object, object, object, dict], object]:
+    ) -> Callable[[Value, Value, Any, dict], Value]:
         """``set(old, new, loc, env)``: the value ``old`` with the element at ``path``
-        replaced by ``new``; raises :class:`Violation` when ``new`` is out of range or the
+        replaced by ``new``; raises :class:`OutOfRange` when ``new`` is out of range or the
         path leaves the value (a map key outside its type, a sequence position >= len)."""
         if not path:
             chk = checker(ty)
 
-            def leaf(old: object, new: object, loc: object, env: dict) -> object:
+            def leaf(old: Value, new: Value, loc: Any, env: dict) -> Value:
                 if not chk(new):
-                    raise Violation
+                    raise OutOfRange
                 return new
 
             return leaf
@@ -382,8 +385,8 @@ class Compiler:
             k = ty.field_index(step.field)
             inner = self._setter(rest, ty.field_type(step.field))
 
-            def set_field(old: object, new: object, loc: object, env: dict) -> object:
-                t: tuple = old  # type: ignore[assignment]
+            def set_field(old: Value, new: Value, loc: Any, env: dict) -> Value:
+                t: tuple = old
                 return t[:k] + (inner(t[k], new, loc, env),) + t[k + 1 :]
 
             return set_field
@@ -392,23 +395,23 @@ class Compiler:
             pos = key_position(ty.key)
             inner = self._setter(rest, ty.value)
 
-            def set_map(old: object, new: object, loc: object, env: dict) -> object:
+            def set_map(old: Value, new: Value, loc: Any, env: dict) -> Value:
                 p = pos(ix(loc, env))
                 if p is None:
-                    raise Violation
-                t: tuple = old  # type: ignore[assignment]
+                    raise OutOfRange
+                t: tuple = old
                 return t[:p] + (inner(t[p], new, loc, env),) + t[p + 1 :]
 
             return set_map
         if isinstance(ty, SeqType):
             inner = self._setter(rest, ty.elem)
 
-            def set_seq(old: object, new: object, loc: object, env: dict) -> object:
+            def set_seq(old: Value, new: Value, loc: Any, env: dict) -> Value:
                 p = ix(loc, env)
-                t: tuple = old  # type: ignore[assignment]
-                if not 0 <= p < len(t):  # type: ignore[operator]
-                    raise Violation
-                return t[:p] + (inner(t[p], new, loc, env),) + t[p + 1 :]  # type: ignore[index,operator]
+                t: tuple = old
+                if not 0 <= p < len(t):
+                    raise OutOfRange
+                return t[:p] + (inner(t[p], new, loc, env),) + t[p + 1 :]
 
             return set_seq
         raise InternalError(f"interpreter: indexing a {ty} in an assignment")
@@ -424,7 +427,7 @@ class Compiler:
             vals = tuple(f(loc, env) for f in fs)
             for c, v in zip(chks, vals):
                 if not c(v):
-                    raise Violation
+                    raise OutOfRange
             return vals
 
         return eval_args
@@ -436,9 +439,9 @@ class Compiler:
         def send(loc: list, env: dict, out: list) -> None:
             vals = args(loc, env)
             d = dest(loc, env)
-            if not 0 <= d < len(targets):  # type: ignore[operator]
-                raise Violation
-            out.append((msg, vals, targets[d]))  # type: ignore[index]
+            if not 0 <= d < len(targets):
+                raise OutOfRange
+            out.append((msg, vals, targets[d]))
 
         return send
 

@@ -3,7 +3,7 @@
 This is the reference engine: every other engine is tested against it, and every
 counterexample is replayed by it before it is printed.  It follows the normative
 semantics of :mod:`dsl.ir` (values, total reads, range violations, inert events, tags) and
-DESIGN.md §2 (network as a multiset, events, traces).  Expression and statement
+docs/semantics.md §3 (network as a multiset, events, traces).  Expression and statement
 evaluation lives in :mod:`verifier.semantics.evalcore`; this module turns it into events.
 
 NOTE(successor-order): :meth:`Interpreter.successors` lists events in a fixed order —
@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from dsl.errors import Diagnostic, InternalError, ModelError
 from dsl.ir import Edge, EdgeKind, Expr, Model, Role, domain
 from verifier.core.runtime import GState, Local, Message, Proc, Round, Step, Trace
 from verifier.core.values import check_value, format_value, sort_key
-from verifier.semantics.evalcore import SELF, Compiler, ExprFn, StmtFn, Violation
+from verifier.semantics.evalcore import SELF, Compiler, ExprFn, OutOfRange, StmtFn
 
 __all__ = ["Interpreter", "ReplayError"]
 
@@ -71,7 +72,7 @@ class _CRole:
 
 
 def _as_round(vals: tuple) -> Round:
-    return tuple(int(v) for v in vals)  # type: ignore[call-overload]
+    return tuple(int(v) for v in vals)
 
 
 class Interpreter:
@@ -91,7 +92,9 @@ class Interpreter:
         self.procs: tuple[Proc, ...] = tuple(
             Proc(r.name, i) for r in model.roles for i in range(r.count)
         )
-        self._index: dict[Proc, int] = {p: i for i, p in enumerate(self.procs)}
+        # NOTE(process-order): the one global order of processes (roles as declared, then
+        # index), the order of GState.locals and of every projection tuple.
+        self.index: Mapping[Proc, int] = MappingProxyType({p: i for i, p in enumerate(self.procs)})
         self._proc_roles: tuple[_CRole, ...] = tuple(self._roles[p.role] for p in self.procs)
         self._msg_rounds: dict[str, tuple[tuple[str, ...], Callable] | None] = {}
         mcomp = Compiler(model, None)
@@ -144,7 +147,7 @@ class Interpreter:
 
     def proc_index(self, p: Proc) -> int:
         """The position of a process in :attr:`procs` (and in ``GState.locals``)."""
-        return self._index[p]
+        return self.index[p]
 
     def round_of(self, p: Proc, local: tuple) -> tuple[int, ...]:
         """The effective round of process ``p`` in local state ``local``."""
@@ -195,7 +198,8 @@ class Interpreter:
                             [
                                 Diagnostic(
                                     v.init.span or v.span,
-                                    f"the initial value of {v.name!r} is {format_value(v.ty, val)}, "
+                                    f"the initial value of {v.name!r} is "
+                                    f"{format_value(v.ty, val)}, "
                                     f"which is not in its type {v.ty}",
                                 )
                             ]
@@ -226,7 +230,7 @@ class Interpreter:
         out: list = []
         try:
             ce.body(loc, env, out)
-        except Violation:
+        except OutOfRange:
             return _VIOLATION
         post = tuple(loc)
         if not out:
@@ -272,7 +276,7 @@ class Interpreter:
     def _msg_key(self, m: Message) -> object:
         k = self._sort_keys.get(m)
         if k is None:
-            k = (self._index[m.src], sort_key(m.fields), m.tag)
+            k = (self.index[m.src], sort_key(m.fields), m.tag)
             self._sort_keys[m] = k
         return k
 
@@ -349,7 +353,7 @@ class Interpreter:
         def fail(reason: str) -> ReplayError:
             return ReplayError(i, f"{st.proc} {st.edge}: {reason}")
 
-        pi = self._index.get(st.proc)
+        pi = self.index.get(st.proc)
         if pi is None:
             raise fail("no such process")
         crole = self._proc_roles[pi]

@@ -18,20 +18,24 @@ from verifier.semantics.interp import Interpreter
 
 
 class InvariantEvaluator:
-    """Compiled invariants of a model, evaluated on concrete local states and messages."""
+    """Compiled invariants of a model, evaluated on concrete local states and messages:
+    the roles' declared invariants, or ``invariants`` (per role name) instead."""
 
-    def __init__(self, interp: Interpreter):
+    def __init__(
+        self, interp: Interpreter, invariants: dict[str, tuple[ir.Invariant, ...]] | None = None
+    ):
         self.interp = interp
+        self.invs = invariants or {r.name: r.invariants for r in interp.model.roles}
         self._fns: dict[tuple[str, int], object] = {}
         for r in interp.model.roles:
             comp = Compiler(interp.model, r)
-            for k, inv in enumerate(r.invariants):
+            for k, inv in enumerate(self.invs.get(r.name, ())):
                 self._fns[r.name, k] = comp.expr(inv.expr)
 
     def holds(self, p: Proc, local: tuple, k: int, msg: Message | None = None) -> bool:
         """Invariant ``k`` of ``p``'s role at ``p`` in ``local`` (for ``msg``, in flight to
         ``p``, when it is a message invariant)."""
-        inv = self.interp.proc_role(p).invariants[k]
+        inv = self.invs[p.role][k]
         env: dict[str, object] = {SELF: p.idx}
         if inv.msg is not None:
             assert msg is not None
@@ -46,7 +50,7 @@ class InvariantEvaluator:
         flight = [m for m, _ in state.network]
         for pi, p in enumerate(interp.procs):
             local = state.locals[pi]
-            for k, inv in enumerate(interp.proc_role(p).invariants):
+            for k, inv in enumerate(self.invs.get(p.role, ())):
                 if inv.msg is None:
                     if not self.holds(p, local, k):
                         yield p, inv, None
@@ -98,24 +102,25 @@ def reachable_violation(
 
 def surviving(
     interp: Interpreter,
+    invariants: dict[str, tuple[ir.Invariant, ...]],
     depth: int,
     max_states: int = 1000,
     walks: int = 100,
     walk_length: int = 30,
     seed: int = 0,
 ) -> set[tuple[str, int]]:
-    """The (role, index) of the invariants that no state seen breaks: the states reachable
+    """The (role, index) of the ``invariants`` that no state seen breaks: the states reachable
     within ``depth`` events, at most ``max_states`` of them in breadth-first order, and
     those of ``walks`` random walks of ``walk_length`` events (fixed seed).  A cheap
     filter of candidate invariants before they are checked inductive, not a proof."""
-    ev = InvariantEvaluator(interp)
-    alive = {(r.name, k) for r in interp.model.roles for k in range(len(r.invariants))}
+    ev = InvariantEvaluator(interp, invariants)
+    alive = {(r, k) for r, invs in invariants.items() for k in range(len(invs))}
 
     def visit(s: GState) -> None:
         flight = [m for m, _ in s.network]
         for pi, p in enumerate(interp.procs):
             local = s.locals[pi]
-            invs = interp.proc_role(p).invariants
+            invs = invariants.get(p.role, ())
             for key in [x for x in alive if x[0] == p.role]:
                 inv = invs[key[1]]
                 if inv.msg is None:

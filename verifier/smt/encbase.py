@@ -9,7 +9,6 @@ in one environment must have different prefixes.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from pysmt.environment import Environment
@@ -18,6 +17,7 @@ from pysmt.typing import BOOL, INT
 
 from dsl import ir
 from dsl.errors import Diagnostic, InternalError, ModelError
+from verifier.core.budget import Budget, BudgetExhausted
 from verifier.core.runtime import Proc
 from verifier.smt.symexec import BodyResult, Ctx, SymExec
 from verifier.smt.symval import Ops, SVal
@@ -40,19 +40,19 @@ class EdgeRun:
         return self.edge.kind is ir.EdgeKind.RECEIVE
 
 
-class EncodingTimeout(Exception):
-    """Building an encoding took past its deadline (the check's --timeout)."""
+class EncodingTimeout(BudgetExhausted):
+    """Building an encoding took past the run's time limit (NOTE(budget))."""
 
 
 class EncoderBase:
     """Shared machinery; subclasses build the constraints."""
 
-    deadline: float | None = None  # time.monotonic() value past which building stops
+    budget: Budget | None = None  # the run's budget; building stops when it expires
 
     def tick(self) -> None:
-        """Raise :class:`EncodingTimeout` when the deadline has passed."""
-        if self.deadline is not None and time.monotonic() > self.deadline:
-            raise EncodingTimeout()
+        """Raise :class:`EncodingTimeout` when the budget's deadline has passed."""
+        if self.budget is not None and self.budget.expired():
+            raise EncodingTimeout("time limit reached while building the SMT encoding")
 
     def __init__(self, model: ir.Model, env: Environment, prefix: str, rounds: Rounds | None):
         self.model = model
@@ -165,8 +165,7 @@ class EncoderBase:
         """The effective round of ``p`` in ``state`` (Int terms, booleans as 0/1)."""
         ctx = Ctx(dict(state), p.idx, types=self.var_types(p))
         return tuple(
-            self.define(self.ops.to_int(self.sx.expr(e, ctx)))  # type: ignore[misc]
-            for e in self.rounds[p.role]
+            self.define(self.ops.to_int(self.sx.expr(e, ctx))) for e in self.rounds[p.role]
         )
 
     def attribute_terms(
@@ -183,15 +182,12 @@ class EncoderBase:
         self.def_guard = None
         try:
             ctx = Ctx(dict(state), p.idx, types=self.var_types(p))
-            terms = tuple(
-                self.define(self.ops.to_int(self.sx.expr(e, ctx)))  # type: ignore[misc]
-                for e in exprs
-            )
+            terms = tuple(self.define(self.ops.to_int(self.sx.expr(e, ctx))) for e in exprs)
         finally:
             self.def_guard = guard
         extra = self.defs[start:]
         del self.defs[start:]
-        return terms, extra  # type: ignore[return-value]
+        return terms, extra
 
     def observe_vals(self, p: Proc, state: dict[str, SVal]) -> tuple[tuple[SVal, ...], tuple]:
         """The observed values of ``p`` in ``state`` and their types (NOTE: the whole local
@@ -210,7 +206,7 @@ class EncoderBase:
         if decl.round is None:
             return None
         ctx = Ctx({}, 0, fields={f: v for (f, _), v in zip(decl.fields, fields)})
-        return tuple(self.ops.to_int(self.sx.expr(e, ctx)) for e in decl.round)  # type: ignore[arg-type]
+        return tuple(self.ops.to_int(self.sx.expr(e, ctx)) for e in decl.round)
 
     def local_index(self, g: FNode) -> FNode:
         """The index within its role of the process with global index ``g``."""

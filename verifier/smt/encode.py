@@ -1,4 +1,4 @@
-"""SMT encoding of bounded traces of a model (DESIGN.md §2), exactly the interpreter's
+"""SMT encoding of bounded traces of a model (docs/semantics.md §6), exactly the interpreter's
 semantics (:mod:`verifier.semantics.interp`).
 
 Layout of a :class:`TraceEncoding` with ``k`` event slots ``i = 0..k-1``:
@@ -31,6 +31,7 @@ from pysmt.environment import Environment
 from pysmt.fnode import FNode
 
 from dsl import ir
+from verifier.core.budget import Budget
 from verifier.core.runtime import GState, Message, Proc, Step, Trace
 from verifier.smt.encbase import EdgeRun, EncoderBase, Rounds
 from verifier.smt.onestep import OneStepEncoding
@@ -68,10 +69,10 @@ class TraceEncoding(EncoderBase):
         rounds: Rounds | None = None,
         grouped: bool = False,
         prefix: str = "t",
-        deadline: float | None = None,
+        budget: Budget | None = None,
     ):
         super().__init__(model, env, prefix, rounds)
-        self.deadline = deadline
+        self.budget = budget
         ops = self.ops
         self.k = k
         self.grouped = grouped
@@ -174,7 +175,7 @@ class TraceEncoding(EncoderBase):
             for pi in range(len(self.procs))
         ]
         self.acts.append(acts)
-        for pi, p in enumerate(self.procs):  # frame
+        for pi in range(len(self.procs)):  # frame
             cons.append(
                 ops.or_(acts[pi], self._state_eq(self.states[i + 1][pi], self.states[i][pi]))
             )
@@ -535,7 +536,7 @@ class TraceEncoding(EncoderBase):
             if e.kind is ir.EdgeKind.RECEIVE:
                 cmsg = self.consumed[i]
                 assert cmsg is not None and e.msg is not None
-                src = self.procs[int(get(cmsg.src))]  # type: ignore[call-overload]
+                src = self.procs[get(cmsg.src)]
                 consumed = Message(
                     e.msg,
                     tuple(self.ops.decode(v, get) for v in cmsg.fields[e.msg]),
@@ -548,7 +549,7 @@ class TraceEncoding(EncoderBase):
             sent = []
             for pos in self.sends[i]:
                 if get(pos.valid):
-                    mname = self.model.messages[int(get(pos.mtype))].name  # type: ignore[call-overload]
+                    mname = self.model.messages[get(pos.mtype)].name
                     sent.append(
                         Message(
                             mname,
@@ -557,7 +558,7 @@ class TraceEncoding(EncoderBase):
                             self.procs[int(get(pos.dst))],
                             rpost,
                         )
-                    )  # type: ignore[call-overload]
+                    )
             for m in sent:
                 net[m] += 1
             pre = self.decode_local(p, self.states[i][pi], get)

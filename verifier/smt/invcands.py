@@ -83,6 +83,7 @@ def message_candidates(model: ir.Model, role: ir.Role) -> list[ir.Invariant]:
             for x in ints:
                 for op in (ir.BinOp.LE, ir.BinOp.GE, ir.BinOp.EQ):
                     expr = ir.Binary(op, field, _state(x), BOOL)
-                    text = f"on {e.msg}({', '.join(names)}) from _: {e.sender_role} => {expr_str(expr)}"
+                    head = f"on {e.msg}({', '.join(names)}) from _: {e.sender_role}"
+                    text = f"{head} => {expr_str(expr)}"
                     out.append(ir.Invariant(text, expr, e.msg, names, None, e.sender_role))
     return out[:MAX_PER_ROLE]

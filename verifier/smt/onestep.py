@@ -1,6 +1,6 @@
 """The one-step encoding: one enabled, non-inert event from an *arbitrary* local state.
 
-If no such event breaks a local condition of DESIGN.md §2, the reordering lemma proves
+If no such event breaks a local condition (docs/semantics.md §6), the reordering lemma proves
 communication closure for every bound.  The pre-state of the acting process is any value
 within the variables' types (canonical, NOTE(symval-shape)); a receive edge consumes an
 arbitrary message addressed to the process: fields within their types, any sender of the
@@ -11,16 +11,56 @@ role's round expressions.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pysmt.environment import Environment
 from pysmt.fnode import FNode
 
 from dsl import ir
+from verifier.core.budget import Budget
 from verifier.core.runtime import Message, Proc
 from verifier.smt.encbase import EdgeRun, EncoderBase, Rounds
 from verifier.smt.symexec import Ctx
-from verifier.smt.symval import model_getter
+from verifier.smt.symval import SVal, model_getter
 
 CONDITIONS = ("monotone", "send", "receive", "any")
+
+
+@dataclass(frozen=True)
+class OneStepEntry:
+    """The symbolic event of one (process, edge): ``fire`` selects it; ``post`` is the
+    post-state, ``rpre``/``rpost`` the rounds, ``fields``/``src``/``tag`` the consumed
+    message's (receive edges; None otherwise); ``bad[c]`` says it breaks condition c of
+    :data:`CONDITIONS`."""
+
+    proc: Proc
+    edge: ir.Edge
+    fire: FNode
+    run: EdgeRun
+    post: dict[str, SVal]
+    rpre: tuple[FNode, ...]
+    rpost: tuple[FNode, ...]
+    fields: tuple[SVal, ...] | None
+    src: FNode | None
+    tag: tuple[FNode, ...] | None
+    bad: dict[str, FNode]
+    sender_role: str | None
+
+
+@dataclass(frozen=True)
+class OneStepWitness:
+    """A decoded one-step violation: the event, its rounds and the conditions it breaks."""
+
+    proc: Proc
+    edge: str
+    params: tuple
+    pre: tuple
+    post: tuple
+    consumed: Message | None
+    sent: tuple[Message, ...]
+    round_pre: tuple
+    round_post: tuple
+    broken: tuple[str, ...]
 
 
 class OneStepEncoding(EncoderBase):
@@ -34,10 +74,10 @@ class OneStepEncoding(EncoderBase):
         rounds: Rounds | None = None,
         assume_declared_tags: bool = True,
         prefix: str = "o",
-        deadline: float | None = None,
+        budget: Budget | None = None,
     ):
         super().__init__(model, env, prefix, rounds)
-        self.deadline = deadline
+        self.budget = budget
         ops = self.ops
         self.cons: list[FNode] = []
         self.pre: dict[str, dict] = {}
@@ -45,7 +85,7 @@ class OneStepEncoding(EncoderBase):
             st, wf = self.fresh_local(Proc(r.name, 0), "pre", r.name)
             self.pre[r.name] = st
             self.cons += wf
-        self.entries: list[dict] = []
+        self.entries: list[OneStepEntry] = []
         sel = self.int_sym("sel")
         fires = []
         for p in self.procs:
@@ -58,7 +98,7 @@ class OneStepEncoding(EncoderBase):
                 self.entries.append(self._entry(p, e, f, assume_declared_tags))
         self.cons.append(ops.or_(*fires))
 
-    def _entry(self, p: Proc, e: ir.Edge, fire: FNode, assume: bool) -> dict:
+    def _entry(self, p: Proc, e: ir.Edge, fire: FNode, assume: bool) -> OneStepEntry:
         ops = self.ops
         pre = self.pre[p.role]
         params = []
@@ -71,12 +111,12 @@ class OneStepEncoding(EncoderBase):
         if e.kind is ir.EdgeKind.RECEIVE:
             assert e.msg is not None
             decl = self.model.message(e.msg)
-            fields = []
+            made = []
             for fname, fty in decl.fields:
                 v, wf = self.fresh(fty, "msg", str(p), e.name, fname)
                 self.cons += [ops.implies(fire, c) for c in wf]
-                fields.append(v)
-            fields = tuple(fields)
+                made.append(v)
+            fields = tuple(made)
             sender_role = e.sender_role or p.role
             role = self.model.role(sender_role)
             src = self.int_sym("msg", str(p), e.name, "src")
@@ -114,20 +154,7 @@ class OneStepEncoding(EncoderBase):
             "receive": recv_bad,
         }
         bad["any"] = ops.or_(*bad.values())
-        return {
-            "proc": p,
-            "edge": e,
-            "fire": fire,
-            "run": run,
-            "post": post,
-            "rpre": rpre,
-            "rpost": rpost,
-            "fields": fields,
-            "src": src,
-            "tag": tag,
-            "bad": bad,
-            "sender_role": sender_role,
-        }
+        return OneStepEntry(p, e, fire, run, post, rpre, rpost, fields, src, tag, bad, sender_role)
 
     def _free_tag(self, p: Proc, e: ir.Edge, fire: FNode, sender_role: str) -> tuple:
         ops = self.ops
@@ -146,28 +173,25 @@ class OneStepEncoding(EncoderBase):
         if condition not in CONDITIONS:
             raise ValueError(f"unknown condition {condition!r}; one of {CONDITIONS}")
         ops = self.ops
-        some = ops.or_(*(ops.and_(en["fire"], en["bad"][condition]) for en in self.entries))
+        some = ops.or_(*(ops.and_(en.fire, en.bad[condition]) for en in self.entries))
         return ops.and_(*self.cons, *self.all_defs(), some)
 
-    def decode(self, model) -> dict:
-        """The witness event: proc, edge (name), params, pre, post (local states), consumed
-        (a Message or None), sent (Messages, statement order), round_pre, round_post and
-        the names of the broken conditions."""
+    def decode(self, model) -> OneStepWitness:
+        """The witness event of a model of :meth:`violation` (sends in statement order)."""
         get = model_getter(model)
-        en = next(en for en in self.entries if get(en["fire"]))
-        p: Proc = en["proc"]
-        e: ir.Edge = en["edge"]
-        run: EdgeRun = en["run"]
+        en = next(en for en in self.entries if get(en.fire))
+        p, e, run = en.proc, en.edge, en.run
         dec = self.ops.decode
-        rpost = tuple(get(x) for x in en["rpost"])
+        rpost = tuple(get(x) for x in en.rpost)
         consumed = None
-        if en["fields"] is not None:
+        if en.fields is not None:
+            assert e.msg is not None and en.src is not None and en.tag is not None
             consumed = Message(
                 e.msg,
-                tuple(dec(v, get) for v in en["fields"]),  # type: ignore[arg-type]
-                self.procs[int(get(en["src"]))],
-                p,  # type: ignore[call-overload]
-                tuple(get(x) for x in en["tag"]),
+                tuple(dec(v, get) for v in en.fields),
+                self.procs[get(en.src)],
+                p,
+                tuple(get(x) for x in en.tag),
             )
         sent = []
         for alts in run.result.positions:
@@ -178,19 +202,19 @@ class OneStepEncoding(EncoderBase):
                             a.msg,
                             tuple(dec(v, get) for v in a.fields),
                             p,
-                            Proc(a.role, int(get(a.dst))),
+                            Proc(a.role, get(a.dst)),
                             rpost,
                         )
-                    )  # type: ignore[call-overload]
-        return {
-            "proc": p,
-            "edge": e.name,
-            "params": tuple(dec(v, get) for v in run.params),
-            "pre": self.decode_local(p, self.pre[p.role], get),
-            "post": self.decode_local(p, en["post"], get),
-            "consumed": consumed,
-            "sent": tuple(sent),
-            "round_pre": tuple(get(x) for x in en["rpre"]),
-            "round_post": rpost,
-            "broken": tuple(c for c in ("monotone", "send", "receive") if get(en["bad"][c])),
-        }
+                    )
+        return OneStepWitness(
+            proc=p,
+            edge=e.name,
+            params=tuple(dec(v, get) for v in run.params),
+            pre=self.decode_local(p, self.pre[p.role], get),
+            post=self.decode_local(p, en.post, get),
+            consumed=consumed,
+            sent=tuple(sent),
+            round_pre=tuple(get(x) for x in en.rpre),
+            round_post=rpost,
+            broken=tuple(c for c in CONDITIONS[:3] if get(en.bad[c])),
+        )

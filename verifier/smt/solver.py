@@ -8,6 +8,8 @@ Nothing else in ccverify imports z3 or cvc5.
 
 from __future__ import annotations
 
+import contextlib
+import io
 from collections.abc import Iterable
 
 from pysmt.environment import Environment
@@ -17,6 +19,7 @@ from pysmt.logics import QF_LIA, QF_UFLIRA, Logic
 from pysmt.solvers.solver import Solver
 
 from dsl.errors import UsageError
+from verifier.core.files import atomic_write
 
 SOLVERS = ("z3", "cvc5")
 SEED = 0
@@ -75,10 +78,11 @@ def write_smt2(
     for f in formulas:
         script.add(smtcmd.ASSERT, [f])
     script.add(smtcmd.CHECK_SAT, [])
-    with open(path, "w") as out:
-        if comment:
-            out.write(f"; {comment}\n")
-        script.serialize(out, daggify=True)
+    out = io.StringIO()
+    if comment:
+        out.write(f"; {comment}\n")
+    script.serialize(out, daggify=True)
+    atomic_write(path, out.getvalue())  # NOTE(output-files): never a truncated query file
 
 
 def set_time_limit(solver: Solver, seconds: float | None) -> None:
@@ -91,10 +95,8 @@ def set_time_limit(solver: Solver, seconds: float | None) -> None:
         return
     native = getattr(solver, "cvc5", None)
     if native is not None:
-        try:
+        with contextlib.suppress(Exception):
             native.setOption("tlimit-per", str(ms))
-        except Exception:
-            pass
 
 
 def interrupted(solver: Solver) -> bool:
@@ -108,3 +110,20 @@ def interrupted(solver: Solver) -> bool:
     except Exception:
         return False
     return "cancel" in reason or "interrupt" in reason
+
+
+def tool_versions() -> dict[str, str]:
+    """Versions of ccverify, z3, pysmt and Python, for reports."""
+    import platform
+
+    import pysmt
+    import z3
+
+    from verifier.core.versions import ccverify_version
+
+    return {
+        "python": platform.python_version(),
+        "ccverify": ccverify_version(),
+        "z3": z3.get_version_string(),
+        "pysmt": pysmt.__version__,
+    }

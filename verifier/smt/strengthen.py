@@ -27,6 +27,7 @@ from pysmt.environment import Environment
 from pysmt.fnode import FNode
 
 from dsl import ir
+from verifier.core.budget import Budget
 from verifier.core.runtime import Message, Proc
 from verifier.smt.encbase import Rounds
 from verifier.smt.onestep import OneStepEncoding
@@ -81,12 +82,10 @@ class StrengthenedOneStep:
         invariants: bool = True,
         infer: bool = True,
         prefix: str = "s",
-        deadline: float | None = None,
+        budget: Budget | None = None,
     ):
         self.model = model
-        self.one = one = OneStepEncoding(
-            model, env, rounds=rounds, prefix=prefix, deadline=deadline
-        )
+        self.one = one = OneStepEncoding(model, env, rounds=rounds, prefix=prefix, budget=budget)
         self.ops = one.ops
         self.invs: dict[str, tuple[ir.Invariant, ...]] = {
             r.name: (r.invariants if invariants else ()) for r in model.roles
@@ -96,14 +95,14 @@ class StrengthenedOneStep:
         # ---------------------------------------------------- inferred rounds
         senders: dict[Pair, list[tuple[int, object]]] = {}
         for j, en in enumerate(one.entries):
-            for alts in en["run"].result.positions:
+            for alts in en.run.result.positions:
                 for a in alts:
-                    senders.setdefault((a.msg, en["proc"].role), []).append((j, a))
+                    senders.setdefault((a.msg, en.proc.role), []).append((j, a))
         receivers: dict[Pair, list[int]] = {}
         for j, en in enumerate(one.entries):
-            e: ir.Edge = en["edge"]
-            if en["tag"] is not None and model.message(e.msg).round is None:  # type: ignore[arg-type]
-                receivers.setdefault((e.msg, en["sender_role"]), []).append(j)  # type: ignore[arg-type]
+            e: ir.Edge = en.edge
+            if en.tag is not None and model.message(e.msg).round is None:  # type: ignore[arg-type]
+                receivers.setdefault((e.msg, en.sender_role), []).append(j)  # type: ignore[arg-type]
         self.pairs: list[Pair] = []
         self.atoms: dict[Pair, list[TagAtom]] = {}
         self.labels: dict[Pair, tuple] = {}
@@ -191,7 +190,7 @@ class StrengthenedOneStep:
                 act = one.bool_sym("act", msg, srole, "never")
                 self.never_act.append(act)
                 for j in receivers.get(pair, []):  # no such message is ever in flight
-                    self.extra.append(ops.implies(act, ops.not_(one.entries[j]["fire"])))
+                    self.extra.append(ops.implies(act, ops.not_(one.entries[j].fire)))
                 continue
             atoms = candidate_atoms(decl, component_spans(one.sx, role, exprs))
             self.atoms[pair] = atoms
@@ -202,15 +201,15 @@ class StrengthenedOneStep:
                     en = one.entries[j]
                     self.extra.append(
                         ops.implies(
-                            ops.and_(act, en["fire"]),
-                            atom_formula(ops, decl, atom, en["tag"], en["fields"]),
+                            ops.and_(act, en.fire),
+                            atom_formula(ops, decl, atom, en.tag, en.fields),
                         )
                     )
                 bad = []
                 for j, a in senders[pair]:
                     en = one.entries[j]
-                    ok = atom_formula(ops, decl, atom, en["rpost"], a.fields)
-                    bad.append(ops.and_(en["fire"], a.guard, ops.not_(ok)))
+                    ok = atom_formula(ops, decl, atom, en.rpost, a.fields)
+                    bad.append(ops.and_(en.fire, a.guard, ops.not_(ok)))
                 self.tag_bad[pair, atom] = ops.or_(*bad)
 
     def activation(self, kept: dict[Pair, list[TagAtom]] | None) -> list[FNode]:
@@ -268,17 +267,17 @@ class StrengthenedOneStep:
 
     def _invariants(self, j: int, en: dict) -> None:
         one, ops = self.one, self.ops
-        p: Proc = en["proc"]
-        e: ir.Edge = en["edge"]
-        fire = en["fire"]
-        pre, post = one.pre[p.role], en["post"]
+        p: Proc = en.proc
+        e: ir.Edge = en.edge
+        fire = en.fire
+        pre, post = one.pre[p.role], en.post
         if any(i.msg is None for i in self.invs[p.role]):
             self.extra.append(ops.implies(fire, self.local_ok(p, pre, key=-1)))
-        if en["fields"] is not None:
-            srole = en["sender_role"]
-            sender = ops.minus(en["src"], ops.int_(one.offset[srole]))
+        if en.fields is not None:
+            srole = en.sender_role
+            sender = ops.minus(en.src, ops.int_(one.offset[srole]))
             for k, inv in self._msg_invs(p.role, e.msg, srole):  # type: ignore[arg-type]
-                ok = self.eval_inv(inv, p.role, p.idx, pre, en["fields"], sender)
+                ok = self.eval_inv(inv, p.role, p.idx, pre, en.fields, sender)
                 self.extra.append(ops.implies(ops.and_(self.inv_act[p.role, k], fire), ok))
         for k, inv in enumerate(self.invs[p.role]):
             if inv.msg is None:
@@ -303,7 +302,7 @@ class StrengthenedOneStep:
                     message=(x.fields, x.src, inv.sender_role),
                 )
             )
-        for alts in en["run"].result.positions:
+        for alts in en.run.result.positions:
             for a in alts:
                 for k, inv in self._msg_invs(a.role, a.msg, p.role):
                     for q in range(self.model.role(a.role).count):
@@ -355,7 +354,7 @@ class StrengthenedOneStep:
     def conditions_broken(self) -> FNode:
         """Some enabled non-inert event breaks a local condition."""
         ops = self.ops
-        return ops.or_(*(ops.and_(en["fire"], en["bad"]["any"]) for en in self.one.entries))
+        return ops.or_(*(ops.and_(en.fire, en.bad["any"]) for en in self.one.entries))
 
     def decode_other(self, ob: Obligation, model) -> tuple[str, object]:
         """What an obligation's counterexample needs besides the event: the receiver and
@@ -373,6 +372,6 @@ class StrengthenedOneStep:
             en = one.entries[ob.entry]
             decl = self.model.message(ob.inv.msg)  # type: ignore[arg-type]
             vals = tuple(one.ops.decode(v, get) for v in fields)
-            m = Message(decl.name, vals, Proc(srole, int(get(src))), en["proc"], ())  # type: ignore[call-overload]
+            m = Message(decl.name, vals, Proc(srole, int(get(src))), en.proc, ())  # type: ignore[call-overload]
             return "message", m
         return "", None

@@ -305,7 +305,7 @@ class SymExec:
             assert isinstance(args[0], SetVal)
             return ops.plus(ops.int_(0), *(ops.to_int(b) for _, b in args[0].members))
         if fn in (ir.Builtin.MIN, ir.Builtin.MAX):
-            a, b = ops.to_int(args[0]), ops.to_int(args[1])  # type: ignore[arg-type]
+            a, b = ops.to_int(args[0]), ops.to_int(args[1])
             smaller = ops.lt(a, b)
             return (
                 ops.term_ite(smaller, a, b) if fn is ir.Builtin.MIN else ops.term_ite(smaller, b, a)
@@ -348,10 +348,7 @@ class SymExec:
             dom = sorted(keys)
         else:
             dom = list(ir.domain(elem_ty))
-        members = tuple(
-            (k, ops.or_(*(self.key_eq(v, k) for v in vals)))  # type: ignore[arg-type]
-            for k in dom
-        )
+        members = tuple((k, ops.or_(*(self.key_eq(v, k) for v in vals))) for k in dom)
         return SetVal(elem_ty, members)
 
     def e_SeqLit(self, e: ir.SeqLit, ctx: Ctx) -> SVal:
@@ -383,10 +380,10 @@ class SymExec:
         ops = self.ops
         vals = [self.expr(e.body, self._bind(ctx, e.var, e.domain, k)) for k in ir.domain(e.domain)]
         if e.kind is ir.QuantKind.FORALL:
-            return ops.and_(*vals)  # type: ignore[arg-type]
+            return ops.and_(*vals)
         if e.kind is ir.QuantKind.EXISTS:
-            return ops.or_(*vals)  # type: ignore[arg-type]
-        return ops.plus(ops.int_(0), *(ops.to_int(v) for v in vals))  # type: ignore[arg-type]
+            return ops.or_(*vals)
+        return ops.plus(ops.int_(0), *(ops.to_int(v) for v in vals))
 
     # ================================================================ spans
     def span(self, e: ir.Expr, ctx: Ctx) -> tuple[int, int]:
@@ -451,9 +448,9 @@ class SymExec:
         if isinstance(e, ir.MapLit):
             assert isinstance(e.ty, ir.MapType)
             lo, hi = scalar_bounds(e.ty.key)
-            c = ctx.child()
-            c.spans[("bound", e.var)] = (lo, hi)
-            return _hull(self.span(e.body, c), type_span(e.ty.value))
+            inner = ctx.child()
+            inner.spans[("bound", e.var)] = (lo, hi)
+            return _hull(self.span(e.body, inner), type_span(e.ty.value))
         if isinstance(e, ir.Quant):
             if e.kind is ir.QuantKind.COUNT:
                 return 0, len(ir.domain(e.domain))

@@ -44,6 +44,7 @@ from dsl.ir import (
     domain,
     is_scalar,
 )
+from verifier.core.runtime import Value
 
 
 @dataclass(frozen=True)
@@ -242,21 +243,21 @@ class Ops:
         return self.mgr.Ite(c, a, b)
 
     # ------------------------------------------------------------------ values
-    def const(self, v: object, ty: Type) -> SVal:
+    def const(self, v: Value, ty: Type) -> SVal:
         """The constant symbolic value of Python value ``v`` (dsl.ir representation)."""
         if isinstance(ty, BoolType):
             return self.bool_(bool(v))
         if isinstance(ty, (IntType, EnumType, ProcType)):
-            return self.int_(int(v))  # type: ignore[call-overload]
+            return self.int_(int(v))
         if isinstance(ty, RecordType):
-            return RecVal(ty, tuple(self.const(x, t) for x, (_, t) in zip(v, ty.fields)))  # type: ignore[call-overload]
+            return RecVal(ty, tuple(self.const(x, t) for x, (_, t) in zip(v, ty.fields)))
         if isinstance(ty, SetType):
-            keys = _sorted_keys(list(domain(ty.elem)) + list(v))  # type: ignore[call-overload]
-            return SetVal(ty.elem, tuple((k, self.bool_(k in v)) for k in keys))  # type: ignore[operator]
+            keys = _sorted_keys(list(domain(ty.elem)) + list(v))
+            return SetVal(ty.elem, tuple((k, self.bool_(k in v)) for k in keys))
         if isinstance(ty, MapType):
-            return MapVal(ty, tuple(self.const(x, ty.value) for x in v))  # type: ignore[union-attr]
+            return MapVal(ty, tuple(self.const(x, ty.value) for x in v))
         if isinstance(ty, SeqType):
-            items = list(v)  # type: ignore[call-overload]
+            items = list(v)
             elems = [self.const(x, ty.elem) for x in items]
             elems += [self.default(ty.elem)] * (ty.max_len - len(items))
             return SeqVal(ty.elem, self.int_(len(items)), tuple(elems))
@@ -309,7 +310,7 @@ class Ops:
 
     def wellformed(self, v: SVal, ty: Type) -> FNode:
         """``v`` (canonical for ``ty``) holds a value of ``ty``."""
-        val, bad = self.coerce(v, ty)
+        _, bad = self.coerce(v, ty)
         return self.not_(bad)
 
     def ite(self, c: FNode, a: SVal, b: SVal) -> SVal:
@@ -479,7 +480,7 @@ class Ops:
         raise TypeError(ty)
 
     # ------------------------------------------------------------------ decoding
-    def decode(self, v: SVal, get: Callable[[FNode], object]) -> object:
+    def decode(self, v: SVal, get: Callable[[FNode], int]) -> Value:
         """The Python value (dsl.ir representation) of ``v`` under a model; ``get`` maps
         a term to its Python constant."""
         if isinstance(v, FNode):
@@ -491,7 +492,7 @@ class Ops:
         if isinstance(v, MapVal):
             return tuple(self.decode(x, get) for x in v.vals)
         if isinstance(v, SeqVal):
-            n = int(get(v.length))  # type: ignore[call-overload]
+            n = int(get(v.length))
             return tuple(self.decode(v.elems[i], get) for i in range(n))
         raise TypeError(v)
 
@@ -509,9 +510,10 @@ def scalar_bounds(ty: Type) -> tuple[int, int]:
     raise TypeError(f"{ty} is not scalar")
 
 
-def model_getter(model) -> Callable[[FNode], object]:
-    """A function from terms to Python constants for a pysmt model or solver."""
-    cache: dict[FNode, object] = {}
+def model_getter(model) -> Callable[[FNode], int]:
+    """A function from terms to Python constants (ints; bools, which are ints, for Boolean
+    terms) for a pysmt model or solver."""
+    cache: dict[FNode, int] = {}
     value = model.get_value
     if isinstance(model, EagerModel):  # pysmt's EagerModel substitutes in the global env
         env = model.environment
@@ -522,7 +524,7 @@ def model_getter(model) -> Callable[[FNode], object]:
                 env.substituter.substitute(node, model.completed_assignment)
             )
 
-    def get(node: FNode) -> object:
+    def get(node: FNode) -> int:
         if node.is_bool_constant():
             return node.is_true()
         if node.is_int_constant():

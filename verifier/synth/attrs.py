@@ -1,4 +1,4 @@
-"""Round attributes of one role, and the facts synthesis needs about them (DESIGN.md §3).
+"""Round attributes of one role, and the facts synthesis needs about them (docs/semantics.md §9).
 
 An :class:`Attribute` is a tuple of state expressions of one role, compared
 lexicographically, proposed as that role's round.  :func:`role_attributes` enumerates the
@@ -40,10 +40,15 @@ from pysmt.fnode import FNode
 from dsl import ir
 from dsl.errors import InternalError
 from dsl.pretty import round_str
+from verifier.core.budget import Budget
 from verifier.core.runtime import GState, Proc, Step, Trace
 from verifier.semantics.interp import Interpreter
 from verifier.smt.encode import OneStepEncoding, TraceEncoding
-from verifier.smt.solver import make_solver
+from verifier.smt.query import Query
+
+# The explicit attribute search gives up (and synthesis falls back to SMT) past this many
+# layered states.
+MAX_LAYERED_STATES = 2_000_000
 
 # Where an attribute came from (a row may have several).
 DECLARED, LISTED, AUTO, PAIR = "declared", "listed", "auto", "pair"
@@ -201,13 +206,11 @@ def distinct_values(interp: Interpreter, attr: Attribute, trace: Trace) -> int:
 class OneStepMonotone:
     """Unbounded monotonicity proofs: one :class:`OneStepEncoding`, one solver."""
 
-    def __init__(self, model: ir.Model, solver: str = "z3"):
+    def __init__(self, model: ir.Model, solver: str = "z3", budget: Budget | None = None):
         self.env = Environment()
-        self.one = OneStepEncoding(model, self.env, prefix="m")
-        self.solver = make_solver(self.env, solver)
-        self.solver.add_assertion(
-            self.env.formula_manager.And(*self.one.cons, *self.one.all_defs())
-        )
+        self.one = OneStepEncoding(model, self.env, prefix="m", budget=budget)
+        self.query = Query(self.env, solver, "one-step-monotone", budget=budget)
+        self.query.add(self.env.formula_manager.And(*self.one.cons, *self.one.all_defs()))
 
     def proves(self, attr: Attribute) -> bool:
         """No enabled non-inert event of the role, from any type-correct state, lowers it."""
@@ -215,21 +218,19 @@ class OneStepMonotone:
         defs: list[FNode] = []
         drops = []
         for en in one.entries:
-            p: Proc = en["proc"]
+            p = en.proc
             if p.role != attr.role:
                 continue
             pre, d1 = one.attribute_terms(p, one.pre[p.role], attr.exprs)
-            post, d2 = one.attribute_terms(p, en["post"], attr.exprs)
+            post, d2 = one.attribute_terms(p, en.post, attr.exprs)
             defs += d1 + d2
-            drops.append(mgr.And(en["fire"], one.lex_lt(post, pre)))
+            drops.append(mgr.And(en.fire, one.lex_lt(post, pre)))
         if not drops:
             return True
-        sel = mgr.FreshSymbol()
-        self.solver.add_assertion(mgr.Implies(sel, mgr.And(*defs, mgr.Or(*drops))))
-        return not self.solver.solve([sel])
+        return not self.query.solve_with(mgr.And(*defs, mgr.Or(*drops)), f"for {attr.text}")
 
     def close(self) -> None:
-        self.solver.exit()
+        self.query.close()
 
 
 # ------------------------------------------------------------------ SMT analysis
@@ -238,21 +239,22 @@ class OneStepMonotone:
 class SmtAttrAnalyzer:
     """Bounded facts of many attributes on one trace encoding and one solver."""
 
-    def __init__(self, model: ir.Model, bound: int, solver: str = "z3"):
+    def __init__(
+        self, model: ir.Model, bound: int, solver: str = "z3", budget: Budget | None = None
+    ):
         self.model, self.k = model, bound
         self.env = Environment()
-        self.enc = TraceEncoding(model, self.env, bound, prefix="a")
-        self.solver = make_solver(self.env, solver)
-        self.solver.add_assertion(self.enc.constraints())
+        self.enc = TraceEncoding(model, self.env, bound, prefix="a", budget=budget)
+        self.query = Query(self.env, solver, "attribute-facts", budget=budget)
+        self.query.add(self.enc.constraints())
         self.interp = Interpreter(model)
-        self.calls = 0
+
+    @property
+    def calls(self) -> int:
+        return self.query.counter.calls
 
     def _solve(self, formula: FNode) -> bool:
-        mgr = self.env.formula_manager
-        sel = mgr.FreshSymbol()
-        self.solver.add_assertion(mgr.Implies(sel, formula))
-        self.calls += 1
-        return self.solver.solve([sel])
+        return self.query.solve_with(formula)
 
     def facts(self, attr: Attribute, one_step: OneStepMonotone | None) -> AttrFacts:
         enc, ops, mgr = self.enc, self.enc.ops, self.env.formula_manager
@@ -262,7 +264,7 @@ class SmtAttrAnalyzer:
             for pi, p in procs:
                 t, defs = enc.attribute_terms(p, enc.states[s][pi], attr.exprs)
                 if defs:
-                    self.solver.add_assertion(mgr.And(*defs))
+                    self.query.add(mgr.And(*defs))
                 terms[s, pi] = t
         steps = [(i, pi) for i in range(self.k) for pi, _ in procs]
         drops = ops.or_(
@@ -275,7 +277,7 @@ class SmtAttrAnalyzer:
             for d in range(1, self.k + 1):  # a shortest witness
                 if self._solve(ops.and_(drops, enc.length_le(d))):
                     break
-            trace = enc.decode(self.solver.get_model())
+            trace = enc.decode(self.query.model())
             drop = drop_witness(self.interp, attr, trace.steps)
             return AttrFacts(
                 Mono.DROPS,
@@ -306,7 +308,7 @@ class SmtAttrAnalyzer:
             ops.or_(*(mgr.GE(c, mgr.Int(most + 1)) for c in counts.values()))
         ):
             most += 1
-            witness = enc.decode(self.solver.get_model())
+            witness = enc.decode(self.query.model())
         if witness is not None:
             seen = distinct_values(self.interp, attr, self.interp.replay(witness.steps))
             if seen != most + 1:
@@ -317,14 +319,10 @@ class SmtAttrAnalyzer:
         return AttrFacts(mono, None, changes=most > 0, granularity=most + 1, how=how)
 
     def close(self) -> None:
-        self.solver.exit()
+        self.query.close()
 
 
 # ------------------------------------------------------------------ explicit analysis
-
-
-class BudgetExceeded(Exception):
-    pass
 
 
 def explicit_attr_facts(
@@ -332,13 +330,16 @@ def explicit_attr_facts(
     attrs: list[Attribute],
     bound: int,
     one_step: OneStepMonotone | None,
-    max_states: int = 2_000_000,
+    budget: Budget | None = None,
 ) -> dict[Attribute, AttrFacts]:
     """Bounded facts of ``attrs`` by one layered enumeration (see module docstring).
 
     Layer d holds the global states reachable by exactly d events; for each, a vector of
     the most changes of every (attribute, process) pair along some path to it and one
-    parent (for witnesses).  Raises :class:`BudgetExceeded` past ``max_states``."""
+    parent (for witnesses).  Raises :class:`BudgetExhausted` when ``budget`` (default: at
+    most :data:`MAX_LAYERED_STATES` states) runs out."""
+    if budget is None:
+        budget = Budget(max_nodes=MAX_LAYERED_STATES, label="explicit attribute search")
     interp = Interpreter(model)
     cols = [(a, pi, p) for a in attrs for pi, p in enumerate(interp.procs) if p.role == a.role]
     init = interp.initial()
@@ -346,7 +347,6 @@ def explicit_attr_facts(
     parents: list[dict[GState, tuple[GState, Step] | None]] = [{init: None}]
     drops: dict[Attribute, tuple[int, GState, Step]] = {}
     changes = {a: 0 for a in attrs}
-    total = 0
     for d in range(bound):
         nxt: dict[GState, list[int]] = {}
         par: dict[GState, tuple[GState, Step] | None] = {}
@@ -366,9 +366,7 @@ def explicit_attr_facts(
                             drops[a] = (d, s, step)
                 old = nxt.get(post)
                 if old is None:
-                    total += 1
-                    if total > max_states:
-                        raise BudgetExceeded(f"more than {max_states} layered states")
+                    budget.charge(where=f"at depth {d + 1}")
                     nxt[post] = new
                     par[post] = (s, step)
                 else:

@@ -1,4 +1,4 @@
-"""Explicit confirmation of a counterexample (DESIGN.md §6: a verdict is evidence).
+"""Explicit confirmation of a counterexample (docs/semantics.md §8: a verdict is evidence).
 
 :func:`confirm_counterexample` re-establishes, with the interpreter alone, both halves of
 "``t`` is a counterexample up to witness bound K'":
@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dsl import ir
+from verifier.core.budget import Budget
 from verifier.core.runtime import Trace
 from verifier.engines.explicit import grouped_nodes
 from verifier.semantics.conditions import (
@@ -68,25 +69,21 @@ def confirm_counterexample(
         )
     if start[2] == target:
         return Confirmation(False, "the empty trace has its projections")
-    nodes = 0
+    budget = Budget(max_nodes=max_nodes, label="the explicit grouped search")
     for (_, _, projs), used in grouped_nodes(interp, kprime, viable):
-        nodes += 1
+        exhausted = not budget.spend()
         if projs == target:
             return Confirmation(
                 False,
                 f"a round-grouped trace of {used} events has its projections (explicit)",
-                nodes,
+                budget.nodes,
             )
-        if nodes > max_nodes:
-            return Confirmation(
-                None,
-                f"not confirmed: the explicit grouped search exceeded {max_nodes} nodes",
-                nodes,
-            )
+        if exhausted:
+            return Confirmation(None, f"not confirmed: {budget.reason}", budget.nodes)
     return Confirmation(
         True,
         f"confirmed by the explicit engine: replayed, and no "
         f"round-grouped trace of at most {kprime} events has its "
-        f"projections ({nodes} nodes)",
-        nodes,
+        f"projections ({budget.nodes} nodes)",
+        budget.nodes,
     )

@@ -1,4 +1,4 @@
-"""Round-attribute synthesis (DESIGN.md §3): which attributes of the local state work as
+"""Round-attribute synthesis (docs/semantics.md §9): which attributes of the local state work as
 rounds, up to a bound.
 
 Pipeline for one model (``synthesize``):
@@ -50,18 +50,20 @@ import enum
 import itertools
 import multiprocessing
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from dsl import ir
+from dsl.errors import UsageError
+from verifier.core.budget import BudgetExhausted
 from verifier.core.result import CheckOptions, CheckResult, Engine, Verdict
 from verifier.synth.attrs import (
     DECLARED,
     LISTED,
     AttrFacts,
     Attribute,
-    BudgetExceeded,
     Drop,
     Mono,
     OneStepMonotone,
@@ -76,24 +78,56 @@ from verifier.synth.confirm import Confirmation, confirm_counterexample
 
 @dataclass(frozen=True)
 class SynthOptions:
-    bound: int
-    witness_bound: int | None = None
-    engine: Engine = Engine.SMT  # the engine of the closure checks
+    """Synthesis options: the options of every closure check (``check``; its ``timeout`` is
+    per closure check, its ``rounds`` ignored: each candidate brings its own) composed with
+    what only synthesis has.  Validated here and in :class:`CheckOptions` (NOTE(options))."""
+
+    check: CheckOptions
     # The engine of the bounded attribute facts: the explicit layered search (exact, one
     # exploration for all attributes; SMT when it exceeds its budget) or SMT.
     attr_engine: Engine = Engine.EXPLICIT
-    solver: str = "z3"
     jobs: int = 1
-    timeout: float | None = None  # per closure check, seconds
     max_combos: int = 12  # multi-role candidates kept per arity (after ranking)
     max_checks: int | None = None  # closure checks per model (by priority), None: all
     # Candidates about this attribute are checked first (see RoundCandidate.about).
     focus: str | None = None
     confirm_nodes: int = 1_000_000  # node budget of each explicit confirmation
 
+    def __post_init__(self) -> None:
+        if self.jobs < 1 or self.max_combos < 1 or (self.max_checks or 1) < 1:
+            raise UsageError("--jobs, --max-combos and --max-checks must be at least 1")
+
+    @classmethod
+    def of(cls, **kw: Any) -> SynthOptions:
+        """``SynthOptions.of(bound=4, jobs=2)``: keyword arguments naming CheckOptions fields
+        go to ``check``, the others to the synthesis options."""
+        names = {f.name for f in dataclasses.fields(CheckOptions)}
+        check = CheckOptions(**{k: v for k, v in kw.items() if k in names})
+        return cls(check, **{k: v for k, v in kw.items() if k not in names})
+
+    @property
+    def bound(self) -> int:
+        return self.check.bound
+
+    @property
+    def witness_bound(self) -> int | None:
+        return self.check.witness_bound
+
     @property
     def kprime(self) -> int:
-        return self.witness_bound if self.witness_bound is not None else self.bound
+        return self.check.kprime
+
+    @property
+    def engine(self) -> Engine:
+        return self.check.engine
+
+    @property
+    def solver(self) -> str:
+        return self.check.solver
+
+    @property
+    def timeout(self) -> float | None:
+        return self.check.timeout
 
 
 @dataclass(frozen=True)
@@ -220,7 +254,7 @@ def analyse_attributes(
             if opts.attr_engine is Engine.EXPLICIT:
                 try:
                     return explicit_attr_facts(model, attrs, opts.bound, one)
-                except BudgetExceeded as err:
+                except BudgetExhausted as err:
                     if progress:
                         progress(f"explicit attribute search stopped ({err}); using SMT")
             if smt is None:
@@ -331,28 +365,53 @@ def strip_message_rounds(model: ir.Model) -> ir.Model:
 def check_candidate(
     model: ir.Model, rounds: dict | None, copts: CheckOptions, confirm_nodes: int
 ) -> tuple[CheckResult, Confirmation | None]:
-    """Closure of ``model`` with ``rounds`` (picklable: run in worker processes), and the
-    explicit confirmation of a counterexample."""
+    """Closure of ``model`` with ``rounds``, and the explicit confirmation of a
+    counterexample.  The result is detached (it may cross a process boundary)."""
     from verifier.engines.dispatch import run_check
 
     result = run_check(model, dataclasses.replace(copts, rounds=rounds))
     conf = None
     if result.verdict is Verdict.NOT_CLOSED and result.trace is not None:
         conf = confirm_counterexample(model, rounds, result.trace, copts.kprime, confirm_nodes)
-    return result, conf
+    return result.detached(), conf
+
+
+@dataclass(frozen=True)
+class CheckTask:
+    """One closure check of synthesis (picklable: it runs in worker processes)."""
+
+    model: ir.Model
+    rounds: dict[str, tuple[ir.Expr, ...]] | None
+    options: CheckOptions
+    confirm_nodes: int
+
+    def __call__(self) -> tuple[CheckResult, Confirmation | None]:
+        return check_candidate(self.model, self.rounds, self.options, self.confirm_nodes)
+
+
+def run_tasks(
+    tasks: list[CheckTask], executor: Executor | None
+) -> Iterator[tuple[CheckResult, Confirmation | None]]:
+    """The results of ``tasks`` in order: with an executor every task is submitted now and
+    the results are waited for as they are consumed; without one each task runs inline
+    when its result is consumed."""
+    if executor is None:
+        return (t() for t in tasks)
+    futures = [executor.submit(t) for t in tasks]
+    return (f.result() for f in futures)
 
 
 @dataclass
 class SynthPlan:
     """A model's rows after the attribute analysis, and the closure checks still to run
-    (``tasks[i]`` are the arguments of :func:`check_candidate` for ``todo[i]``)."""
+    (``tasks[i]`` checks ``todo[i]``)."""
 
     model: ir.Model
     options: SynthOptions
     facts: dict[Attribute, AttrFacts]
     rows: list[SynthRow]
     todo: list[SynthRow]
-    tasks: list[tuple]
+    tasks: list[CheckTask]
     notes: list[str]
     start: float
     attr_seconds: float
@@ -367,6 +426,13 @@ def _priority(row: SynthRow, rank: tuple, opts: SynthOptions) -> tuple:
     return (not c.declared, not c.about(opts.focus), not listed, rank)
 
 
+def _only_part(row: SynthRow) -> Attribute:
+    """The attribute of a one-role row (rows to check always have one)."""
+    part = row.candidate.parts[0]
+    assert part is not None
+    return part
+
+
 def _link_same(todo: list[SynthRow], facts: dict[Attribute, AttrFacts]) -> list[SynthRow]:
     """NOTE(same-within-bound): in a one-role model, a component that never changes within
     the bound is, on every trace of at most K events, the same constant (its initial value,
@@ -376,10 +442,10 @@ def _link_same(todo: list[SynthRow], facts: dict[Attribute, AttrFacts]) -> list[
     without it.  Such a row is linked to that candidate's row instead of checked; the rows
     still to check are returned."""
     still = {e for a, f in facts.items() if a.arity == 1 and not f.changes for e in a.exprs}
-    by_exprs = {r.candidate.parts[0].exprs: r for r in todo}
+    by_exprs = {_only_part(r).exprs: r for r in todo}
     out = []
     for r in todo:
-        exprs = r.candidate.parts[0].exprs
+        exprs = _only_part(r).exprs
         kept = tuple(e for e in exprs if e not in still)
         target = by_exprs.get(kept)
         if kept != exprs and target is not None:
@@ -409,6 +475,7 @@ def plan(
         else:
             status = Status.TRIVIAL if (gran or 1) < 2 else Status.SKIPPED
         rows.append(SynthRow(c, mono, how, drop, drop_attr, gran, status))
+    ranks: dict[int, tuple[int, int | str]]
     if len(model.roles) == 1:
         ranks = {id(r): (-(r.granularity or 0), r.candidate.text) for r in rows}
     else:
@@ -434,18 +501,12 @@ def plan(
         for r in todo[opts.max_checks :]:
             r.note = "not checked: over --max-checks"
         todo = todo[: opts.max_checks]
-    copts = CheckOptions(
-        bound=opts.bound,
-        witness_bound=opts.witness_bound,
-        engine=opts.engine,
-        solver=opts.solver,
-        timeout=opts.timeout,
-    )
+    copts = dataclasses.replace(opts.check, rounds=None)
     stripped = strip_message_rounds(model)
     tasks = [
-        (model, None, copts, opts.confirm_nodes)
+        CheckTask(model, None, copts, opts.confirm_nodes)
         if r.candidate.declared
-        else (stripped, r.candidate.rounds(), copts, opts.confirm_nodes)
+        else CheckTask(stripped, r.candidate.rounds(), copts, opts.confirm_nodes)
         for r in todo
     ]
     return SynthPlan(model, opts, facts, rows, todo, tasks, notes, start, attr_seconds)
@@ -514,12 +575,7 @@ def synthesize(
     if executor is None and opts.jobs > 1 and len(p.tasks) > 1:
         executor = own = make_executor(opts.jobs)
     try:
-        if executor is None:
-            results = (check_candidate(*t) for t in p.tasks)
-        else:
-            futures = [executor.submit(check_candidate, *t) for t in p.tasks]
-            results = (f.result() for f in futures)
-        return complete(p, results, progress)
+        return complete(p, run_tasks(p.tasks, executor), progress)
     finally:
         if own is not None:
             own.shutdown(cancel_futures=True)

@@ -1,4 +1,4 @@
-"""The monotone-attribute survey: the open question of DESIGN.md §1 asked of many protocols.
+"""The monotone-attribute survey: the open question of docs/semantics.md §1 asked of many protocols.
 
 For each protocol, round-attribute synthesis (:mod:`verifier.synth.pipeline`) up to one bound, then:
 
@@ -19,25 +19,24 @@ busy across protocol boundaries.
 
 from __future__ import annotations
 
-import platform
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from dsl.errors import CCError
 from dsl.loader import load_model
-from verifier.output.synth_report import report_json
+from verifier.core.result import describe_verdict
+from verifier.smt.solver import tool_versions
 from verifier.synth.pipeline import (
     Status,
     SynthOptions,
     SynthPlan,
     SynthReport,
     SynthRow,
-    check_candidate,
     complete,
     make_executor,
     plan,
+    run_tasks,
 )
 
 
@@ -57,27 +56,6 @@ class Survey:
     versions: dict[str, str] = field(default_factory=dict)
 
 
-def versions() -> dict[str, str]:
-    """Versions of ccverify, z3, pysmt and Python (for reports)."""
-    out = {"python": platform.python_version()}
-    try:
-        from importlib.metadata import version
-
-        out["ccverify"] = version("ccverify")
-    except Exception:
-        import tomllib
-
-        root = Path(__file__).resolve().parent.parent
-        with open(root / "pyproject.toml", "rb") as f:
-            out["ccverify"] = tomllib.load(f)["project"]["version"]
-    import pysmt
-    import z3
-
-    out["z3"] = z3.get_version_string()
-    out["pysmt"] = pysmt.__version__
-    return out
-
-
 def run_survey(
     files: list[str],
     opts: SynthOptions,
@@ -95,23 +73,16 @@ def run_survey(
             plans.append(None)
     executor = make_executor(opts.jobs) if opts.jobs > 1 else None
     try:
-        pending = []
-        for p in plans:
-            if p is None:
-                pending.append(None)
-            elif executor is None:
-                pending.append([check_candidate(*t) for t in p.tasks])
-            else:
-                pending.append([executor.submit(check_candidate, *t) for t in p.tasks])
-        for e, p, res in zip(entries, plans, pending):
-            if p is None or res is None:
-                continue
-            results = res if executor is None else (f.result() for f in res)
-            e.report = complete(p, results, progress)
+        # Every model's checks are submitted before the first result is awaited, so the
+        # workers stay busy across protocol boundaries.
+        pending = [None if p is None else run_tasks(p.tasks, executor) for p in plans]
+        for e, p, results in zip(entries, plans, pending):
+            if p is not None and results is not None:
+                e.report = complete(p, results, progress)
     finally:
         if executor is not None:
             executor.shutdown(cancel_futures=True)
-    return Survey(entries, opts, attribute, time.monotonic() - start, versions())
+    return Survey(entries, opts, attribute, time.monotonic() - start, tool_versions())
 
 
 # ------------------------------------------------------------------ the answers
@@ -127,13 +98,9 @@ class Answers:
 
 
 def _verdict(row: SynthRow, bound: int) -> str:
-    if row.status is Status.CLOSED_BOUNDED:
-        return f"closed up to {bound}"
-    if row.status is Status.NOT_CLOSED:
-        return f"not closed ({row.cex_length} events)"
     if row.status is Status.TRIVIAL:
         return f"trivial (never changes within {bound})"
-    return row.status.value
+    return describe_verdict(row.status, bound, events=row.cex_length, compact=True)
 
 
 def answers(rep: SynthReport, attribute: str | None) -> Answers:
@@ -155,87 +122,3 @@ def answers(rep: SynthReport, attribute: str | None) -> Answers:
 
 
 # ------------------------------------------------------------------ rendering
-
-
-def _names(rows: list[SynthRow], limit: int = 6) -> str:
-    if not rows:
-        return "none"
-    names = [f"`{r.candidate.text}`" for r in rows[:limit]]
-    if len(rows) > limit:
-        names.append(f"… ({len(rows)} in all)")
-    return ", ".join(names)
-
-
-def survey_markdown(s: Survey) -> str:
-    o = s.options
-    v = s.versions
-    what = f"`{s.attribute}`" if s.attribute else "commit index"
-    lines = [
-        f"| protocol | declared round | monotone non-trivial attributes | closed with | "
-        f"{what} suffices? | monotone but not closed |",
-        "|---|---|---|---|---|---|",
-    ]
-    for e in s.entries:
-        name = Path(e.file).name
-        if e.report is None:
-            lines.append(f"| {name} | error: {e.error} | | | | |")
-            continue
-        a = answers(e.report, s.attribute)
-        cex = "none found"
-        if a.counterexample is not None:
-            c = a.counterexample
-            ok = " (confirmed)" if c.confirmation and c.confirmation.confirmed else ""
-            cex = f"`{c.candidate.text}`: {c.cex_length} events{ok}"
-        checked = sum(1 for r in a.monotone if r.result is not None)
-        lines.append(
-            f"| {name} | {a.declared} | {len(a.monotone)} ({checked} checked): "
-            f"{_names(a.monotone)} | "
-            f"{_names(a.closed)} | {a.commit} | {cex} |"
-        )
-    head = [
-        f"Survey: bound {o.bound}, witness bound {o.kprime}, closure engine {o.engine.value} "
-        f"({o.solver}), attribute facts {o.attr_engine.value}, at most {o.max_combos} "
-        f"role combinations per arity, {o.jobs} job(s); ccverify {v.get('ccverify')}, "
-        f"z3 {v.get('z3')}, pysmt {v.get('pysmt')}, Python {v.get('python')}; "
-        f"wall time {s.seconds:.0f} s.",
-        "",
-    ]
-    return "\n".join(head + lines) + "\n"
-
-
-def survey_json(s: Survey) -> dict:
-    out = []
-    for e in s.entries:
-        if e.report is None:
-            out.append({"file": e.file, "error": e.error})
-            continue
-        a = answers(e.report, s.attribute)
-        c = a.counterexample
-        out.append(
-            {
-                "file": e.file,
-                "model": e.report.model.name,
-                "declared": a.declared,
-                "monotone_nontrivial": [r.candidate.text for r in a.monotone],
-                "closed": [r.candidate.text for r in a.closed],
-                "commit_index": a.commit,
-                "monotone_not_closed": None
-                if c is None
-                else {
-                    "attribute": c.candidate.text,
-                    "length": c.cex_length,
-                    "confirmed": bool(c.confirmation and c.confirmation.confirmed),
-                },
-                "synthesis": report_json(e.report),
-            }
-        )
-    o = s.options
-    return {
-        "bound": o.bound,
-        "witness_bound": o.kprime,
-        "engine": o.engine.value,
-        "attribute": s.attribute,
-        "seconds": round(s.seconds, 3),
-        "versions": s.versions,
-        "protocols": out,
-    }
