@@ -306,6 +306,7 @@ class RoleChecker:
             return role
         if len(self.g.roles) == 1:
             return next(iter(self.g.roles))
+        assert item.sender is not None  # a message invariant binds its sender like `on`
         self.error(
             item.sender.span,
             f"the sender's role is required because the model has "

@@ -290,8 +290,8 @@ def prove_unbounded(
         budget.check("the one-step proof with invariants")
         cex = full.conditions_hold("the one-step proof with invariants", True)
         if cex is None:
-            rounds = tuple(r.text for r in full.inferred())
-            out.proof = Proof("one-step with invariants", rounds, tuple(invs))
+            texts = tuple(r.text for r in full.inferred())
+            out.proof = Proof("one-step with invariants", texts, tuple(invs))
             return out
         out.notes.append("the invariants are inductive: " + "; ".join(invs))
         out.cti = cex

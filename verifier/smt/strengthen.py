@@ -30,7 +30,7 @@ from dsl import ir
 from verifier.core.budget import Budget
 from verifier.core.runtime import Message, Proc
 from verifier.smt.encbase import Rounds
-from verifier.smt.onestep import OneStepEncoding
+from verifier.smt.onestep import OneStepEncoding, OneStepEntry
 from verifier.smt.symexec import Ctx
 from verifier.smt.symval import SVal, model_getter
 from verifier.smt.tagrel import (
@@ -265,7 +265,7 @@ class StrengthenedOneStep:
             self.extra += wf
         return self._others[role, k]
 
-    def _invariants(self, j: int, en: dict) -> None:
+    def _invariants(self, j: int, en: OneStepEntry) -> None:
         one, ops = self.one, self.ops
         p: Proc = en.proc
         e: ir.Edge = en.edge
@@ -275,6 +275,7 @@ class StrengthenedOneStep:
             self.extra.append(ops.implies(fire, self.local_ok(p, pre, key=-1)))
         if en.fields is not None:
             srole = en.sender_role
+            assert srole is not None and en.src is not None
             sender = ops.minus(en.src, ops.int_(one.offset[srole]))
             for k, inv in self._msg_invs(p.role, e.msg, srole):  # type: ignore[arg-type]
                 ok = self.eval_inv(inv, p.role, p.idx, pre, en.fields, sender)
@@ -372,6 +373,6 @@ class StrengthenedOneStep:
             en = one.entries[ob.entry]
             decl = self.model.message(ob.inv.msg)  # type: ignore[arg-type]
             vals = tuple(one.ops.decode(v, get) for v in fields)
-            m = Message(decl.name, vals, Proc(srole, int(get(src))), en.proc, ())  # type: ignore[call-overload]
+            m = Message(decl.name, vals, Proc(srole, int(get(src))), en.proc, ())
             return "message", m
         return "", None
