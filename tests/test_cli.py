@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import validate_output
 
 from verifier.cli import main
 
@@ -41,7 +42,7 @@ def test_closed_exits_0_and_check_alias():
 def test_json_is_one_object_with_the_trace():
     r = run(ex("ping_stale.cc"), "--bound", "4", "--json")
     assert r.returncode == 10
-    data = json.loads(r.stdout)
+    data = validate_output(json.loads(r.stdout))
     assert data["verdict"] == "not closed" and data["bound"] == 4
     assert len(data["trace"]) == 4
     assert data["violations"] and data["violations"][0]["condition"] == "receive"
@@ -149,7 +150,8 @@ def test_parse_prints_the_model_and_json_ir(capsys):
     assert "role Server[3]" in out and "round currentTerm" in out
     assert main(["parse", ex("ping_closed.cc"), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["node"] == "Model" and data["roles"][0]["name"] == "P"
+    assert data["schema_version"] == 1 and data["command"] == "parse"
+    assert data["ir"]["node"] == "Model" and data["ir"]["roles"][0]["name"] == "P"
 
 
 def test_simulate_is_reproducible(capsys):

@@ -9,6 +9,7 @@ form this module reads:
     # expect: ... set NA=1                           with constants overridden
     # expect: ... slow                               only in the slow run (-m slow)
 
+The parser is the package's (verifier/engines/expect.py, shared with ``ccverify test``).
 The verdicts are computed by the SMT engine and, independently, by the explicit engine
 (which must agree on the verdict class and the counterexample length).
 """
@@ -16,61 +17,23 @@ The verdicts are computed by the SMT engine and, independently, by the explicit 
 from __future__ import annotations
 
 import random
-import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from dsl.loader import load_model
 from verifier.core.result import CheckOptions, Engine, Verdict
+from verifier.engines.expect import Expectation, parse_expectations
 from verifier.engines.explicit import explicit_check
 from verifier.engines.smtcheck import smt_check
 from verifier.semantics.interp import Interpreter
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 MODELS = sorted(EXAMPLES.glob("*.cc"))
-EXPECT = re.compile(
-    r"^# expect: (?P<verdict>closed-all|closed|not-closed) at bound (?P<bound>\d+)"
-    r"(?: length (?P<length>\d+))?(?P<sets>(?: set \w+=\d+)*)(?P<slow> slow)?\s*$"
-)
-
-
-@dataclass(frozen=True)
-class Expectation:
-    model: Path
-    verdict: str
-    bound: int
-    length: int | None
-    overrides: tuple[tuple[str, int], ...]
-    slow: bool
-
-    @property
-    def id(self) -> str:
-        sets = "".join(f"-{k}={v}" for k, v in self.overrides)
-        return f"{self.model.stem}-{self.verdict}-k{self.bound}{sets}"
 
 
 def expectations() -> list[Expectation]:
-    out = []
-    for path in MODELS:
-        for line in path.read_text().splitlines():
-            if not line.startswith("# expect:"):
-                continue
-            m = EXPECT.match(line)
-            assert m, f"{path.name}: malformed expectation line {line!r}"
-            sets = tuple((k, int(v)) for k, v in re.findall(r"set (\w+)=(\d+)", m["sets"]))
-            out.append(
-                Expectation(
-                    path,
-                    m["verdict"],
-                    int(m["bound"]),
-                    int(m["length"]) if m["length"] else None,
-                    sets,
-                    bool(m["slow"]),
-                )
-            )
-    return out
+    return [e for path in MODELS for e in parse_expectations(path)]
 
 
 def _params():

@@ -40,10 +40,10 @@ def test_format_value():
 def test_to_json():
     assert to_json(PHASE, 2) == "Accept"
     assert to_json(ENTRY, (1, 0)) == {"term": 1, "val": 0}
-    assert to_json(SetType(ProcType("S", 3)), frozenset({2, 0})) == [0, 2]
+    assert to_json(SetType(ProcType("S", 3)), frozenset({2, 0})) == ["S[0]", "S[2]"]
     assert to_json(MapType(BoolType(), PHASE), (0, 1)) == [[False, "Idle"], [True, "Prepare"]]
     assert to_json(SeqType(ENTRY, 2), ((1, 1),)) == [{"term": 1, "val": 1}]
-    assert to_json(ProcType("S", 3), 1) == 1
+    assert to_json(ProcType("S", 3), 1) == "S[1]"
     assert to_json(BoolType(), False) is False
 
 

@@ -12,17 +12,18 @@ import random
 import sys
 import time
 import traceback
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from dsl.errors import CCError, ModelError, UsageError
 from verifier.core.versions import ccverify_version
+from verifier.output.jsonout import dumps, envelope, error_json
 
 if TYPE_CHECKING:
     from dsl.ir import Model
     from verifier.core.result import CheckOptions, CheckResult
     from verifier.semantics.interp import Interpreter
 
-COMMANDS = ("check", "explain", "parse", "simulate", "synth", "survey")
+COMMANDS = ("check", "explain", "parse", "simulate", "synth", "survey", "test")
 
 
 def _overrides(pairs: list[str]) -> dict[str, int]:
@@ -38,6 +39,21 @@ def _overrides(pairs: list[str]) -> dict[str, int]:
     return out
 
 
+class _ParseError(UsageError):
+    """A command-line error found by argparse, with the parser whose usage applies."""
+
+    def __init__(self, parser: argparse.ArgumentParser, message: str):
+        super().__init__(message)
+        self.parser = parser
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, raising instead of exiting, so that ``--json`` can report the error."""
+
+    def error(self, message: str) -> NoReturn:  # raises, so --json can report it
+        raise _ParseError(self, message)
+
+
 def _model_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help="the protocol model (.cc)")
     p.add_argument(
@@ -50,7 +66,7 @@ def _model_args(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(
+    top = _Parser(
         prog="ccverify",
         description="Decide whether a distributed protocol is communication-closed. "
         "`ccverify FILE --bound K` is short for `ccverify check FILE --bound K`.",
@@ -87,7 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
             "--solver",
             choices=["z3", "cvc5"],
             default="z3",
-            help="SMT solver (default z3; cvc5 needs pip install ccverify[cvc5])",
+            help="SMT solver (default z3; cvc5 needs the cvc5 package: "
+            "python -m pip install cvc5, with the python that runs ccverify)",
         )
         c.add_argument(
             "--timeout",
@@ -112,6 +129,13 @@ def build_parser() -> argparse.ArgumentParser:
             help="no automatic search for invariants when the one-step proofs fail",
         )
         c.add_argument("--json", action="store_true", help="print one JSON object")
+        c.add_argument(
+            "--format",
+            choices=["text", "json", "sarif"],
+            default=None,
+            help="what to print: text (default), json (the same as --json), or sarif "
+            "(SARIF 2.1.0 for CI: one result per counterexample at the offending edge)",
+        )
         c.add_argument("--full", action="store_true", help="show all variables in traces")
         c.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
         c.add_argument(
@@ -131,7 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="FILE",
             default=None,
             help="write the counterexample (or, when closed, a sample trace) as "
-            "an ITF trace (Apalache's JSON trace format)",
+            "an ITF trace (Apalache's JSON trace format; FILE.itf.json by convention, "
+            "- for standard output)",
         )
         c.add_argument(
             "--seed",
@@ -150,17 +175,62 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     s.add_argument("--full", action="store_true", help="show all variables")
     _synth_parsers(sub)
+    _test_parser(sub)
     return top
+
+
+def _test_parser(sub) -> None:
+    t = sub.add_parser(
+        "test",
+        help="check every model against the '# expect:' lines of its header (docs/dsl.md)",
+    )
+    t.add_argument("paths", nargs="+", metavar="DIR|FILE", help="models, or directories of them")
+    t.add_argument("--junit", metavar="FILE", default=None, help="write a JUnit XML report")
+    t.add_argument("--json", action="store_true", help="print one JSON object, not the table")
+    t.add_argument("--slow", action="store_true", help="also run the expectations marked slow")
+    t.add_argument("--engine", choices=["smt", "explicit"], default="smt")
+    t.add_argument("--solver", choices=["z3", "cvc5"], default="z3")
+    t.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="per expectation (past it the verdict is unknown, which fails)",
+    )
+    t.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
 
 
 def _synth_parsers(sub) -> None:
     """`synth` and `survey` (round-attribute synthesis, docs/findings.md)."""
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--bound", "-k", type=int, default=6, help="events per trace")
+        p.add_argument(
+            "--bound",
+            "-k",
+            type=int,
+            default=6,
+            help="events per trace of the attribute facts, and the least bound of every "
+            "closure check (default 6)",
+        )
+        p.add_argument(
+            "--max-bound",
+            type=int,
+            default=None,
+            help="the deepest bound a candidate is checked at: each is checked at "
+            "max(--bound, min(B + 2, --max-bound)), B its first crossing bound; a "
+            "candidate whose B is beyond it is 'not reached' (default 12, or --bound)",
+        )
         p.add_argument("--witness-bound", type=int, default=None)
         p.add_argument(
             "--jobs", "-j", type=int, default=1, help="closure checks run in this many processes"
+        )
+        p.add_argument(
+            "--scheduler",
+            metavar="ADDRESS|local:N",
+            default=None,
+            help="run the closure checks on a Dask cluster: a scheduler address "
+            "(tcp://host:8786) or local:N for a local cluster of N workers "
+            '(needs pip install "ccverify[dask]"; the report is the same as with --jobs)',
         )
         p.add_argument(
             "--engine",
@@ -193,7 +263,7 @@ def _synth_parsers(sub) -> None:
             type=int,
             default=None,
             help="closure checks per model, by priority (declared round, the "
-            "--attribute, listed candidates, granularity)",
+            "--attribute, listed candidates, granularity); default: every candidate",
         )
         p.add_argument(
             "--attribute",
@@ -217,10 +287,25 @@ def _synth_parsers(sub) -> None:
         help="synthesis over several protocols: the monotone-attribute survey (Markdown / JSON)",
     )
     v.add_argument("files", nargs="+", help="protocol models (.cc)")
+    v.add_argument(
+        "--set",
+        action="append",
+        metavar="NAME=VALUE",
+        default=[],
+        help="override a constant in every model (repeatable; a model without that "
+        "constant is reported as an error)",
+    )
     common(v)
-    v.set_defaults(max_checks=6)
-    v.add_argument("--markdown", metavar="FILE", default=None)
-    v.add_argument("--json", metavar="FILE", default=None)
+    v.add_argument("--json", action="store_true", help="print one JSON object, not Markdown")
+    v.add_argument(
+        "--output",
+        metavar="FILE",
+        default=None,
+        help="write the report (JSON with --json, else Markdown) to FILE, not stdout",
+    )
+    v.add_argument(
+        "--markdown", metavar="FILE", default=None, help="also write the Markdown report to FILE"
+    )
 
 
 def _normalize(argv: list[str]) -> list[str]:
@@ -233,39 +318,95 @@ def _normalize(argv: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     argv = _normalize(list(sys.argv[1:] if argv is None else argv))
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except _ParseError as err:
+        if "--json" in argv:
+            _print_json(error_json(argv[0] if argv else None, err, 2))
+        else:
+            err.parser.print_usage(sys.stderr)
+            print(f"{err.parser.prog}: error: {err}", file=sys.stderr)
+        return 2
     if args.command is None:
         parser.print_help()
         return 2
     try:
-        return {
-            "check": cmd_check,
-            "explain": cmd_check,
-            "parse": cmd_parse,
-            "simulate": cmd_simulate,
-            "synth": cmd_synth,
-            "survey": cmd_survey,
-        }[args.command](args)
-    except ModelError as err:
+        return _run(args)
+    except BaseException as err:  # reported as JSON under --json, else as text
+        code = _exit_code(err)
+        if code is None:
+            raise
+        if isinstance(err, BrokenPipeError):
+            return 0
+        if getattr(args, "json", False) is True:
+            if isinstance(err, ModelError) and err.source is None:
+                err.source = _read_quietly(getattr(args, "file", "") or "")
+            _print_json(error_json(args.command, err, code))
+            if code == 6 and not isinstance(err, CCError):
+                traceback.print_exc()
+            return code
+        return _report_error(args, err, code)
+
+
+def _print_json(doc: dict) -> None:
+    print(dumps(doc))
+
+
+def _exit_code(err: BaseException) -> int | None:
+    """The exit code for ``err``, or None for what must propagate (SystemExit)."""
+    if isinstance(err, ModelError):
+        return 3
+    if isinstance(err, UsageError):
+        return 2
+    if isinstance(err, CCError):
+        return err.exit_code
+    if isinstance(err, KeyboardInterrupt):
+        return 130
+    if isinstance(err, BrokenPipeError):
+        return 0
+    if isinstance(err, Exception):
+        return 6
+    return None
+
+
+def _run(args) -> int:
+    try:
+        return _dispatch(args)
+    finally:
+        while _OPEN:
+            _OPEN.pop().close()
+
+
+def _dispatch(args) -> int:
+    return {
+        "check": cmd_check,
+        "explain": cmd_check,
+        "parse": cmd_parse,
+        "simulate": cmd_simulate,
+        "synth": cmd_synth,
+        "survey": cmd_survey,
+        "test": cmd_test,
+    }[args.command](args)
+
+
+def _report_error(args, err: BaseException, code: int) -> int:
+    """An error as text on stderr; returns its exit code."""
+    if isinstance(err, ModelError):
         if err.source is None and getattr(args, "file", None):
             err.source = _read_quietly(args.file)  # errors found after parsing (encoder)
         print(err.render(), file=sys.stderr)
-        return 3
-    except UsageError as err:
+    elif isinstance(err, UsageError):
         print(f"ccverify: error: {err}", file=sys.stderr)
-        return 2
-    except CCError as err:
+    elif isinstance(err, CCError):
         print(f"ccverify: internal error: {err}", file=sys.stderr)
-        return err.exit_code
-    except KeyboardInterrupt:
+    elif isinstance(err, KeyboardInterrupt):
         print("ccverify: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 0
-    except Exception:  # a bug: say so, with the traceback, and exit 6
+    elif isinstance(err, BrokenPipeError):
+        pass
+    else:  # a bug: say so, with the traceback, and exit 6
         print("ccverify: internal error (a bug in ccverify); please report it:", file=sys.stderr)
-        traceback.print_exc()
-        return 6
+        traceback.print_exception(err)
+    return code
 
 
 def _read_quietly(path: str) -> str | None:
@@ -311,40 +452,66 @@ def _check_options(args: argparse.Namespace) -> CheckOptions:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from verifier.core.files import check_output_path
+    from verifier.core.files import STDOUT, check_output_path
 
+    if args.format == "json":
+        args.json = True
+    elif args.format is not None and args.json:
+        raise UsageError(f"--json and --format {args.format} ask for two different outputs")
     opts = _check_options(args)
     check_output_path("--diagram", args.diagram, protect=[args.file], suffixes=(".svg", ".png"))
     if args.diagram:
         _require_diagram_extra()
-    check_output_path("--itf", args.itf, protect=[args.file])
+    check_output_path("--itf", args.itf, protect=[args.file], allow_stdout=True)
+    if args.itf == STDOUT and (args.json or args.format == "sarif"):
+        raise UsageError(
+            f"--itf - and --{'json' if args.json else 'format sarif'} both write to "
+            "standard output; give --itf a file"
+        )
     if args.smt2:
         _prepare_dump_dir(args.smt2)
     model = _load_model(args)
-    progress = None if args.quiet or args.json else _progress
+    progress = _progress_for(args, args.json or args.format == "sarif")
     from verifier.engines.dispatch import run_check
 
+    started = time.monotonic()
     result = run_check(model, opts, progress)
+    from verifier.engines.vacuity import attach_crossing
+
+    # B gets what is left of --timeout (at least a second: an exhausted search is a lower
+    # bound, never an error).
+    left = None if args.timeout is None else max(1.0, args.timeout - (time.monotonic() - started))
+    attach_crossing(model, opts, result, timeout=left, interp=result.interp, progress=progress)
+    if progress is not None:
+        progress.close()  # the live line goes before the report is printed
     _report(args, result)
     return result.verdict.exit_code
 
 
 def _report(args: argparse.Namespace, result: CheckResult) -> None:
     """Print a check's result (``check``, ``explain``) and write the files asked for."""
-    from verifier.core.files import atomic_write
+    from verifier.core.files import STDOUT, atomic_write
     from verifier.core.result import Verdict
     from verifier.output import explain as ex
     from verifier.output.render import result_json
     from verifier.output.terminal import emit, explain_view, make_console, result_view
 
     interp = result.context
-    console = make_console(sys.stdout, no_color=args.no_color)
+    # With --itf -, standard output carries the trace alone; the report goes to stderr.
+    console = make_console(sys.stderr if args.itf == STDOUT else sys.stdout, no_color=args.no_color)
     explaining = args.command == "explain"
     trace, sample = result.trace, False
     if trace is None and result.verdict.closed and (explaining or args.diagram or args.itf):
         trace, sample = ex.sample_trace(interp, args.bound, args.seed), True
     if args.json:
-        print(json.dumps(result_json(result), indent=2))
+        body = result_json(result)
+        if explaining and trace is not None:
+            body["reordering"] = ex.reordering_json(interp, trace, sample=sample, seed=args.seed)
+        _print_json(envelope(args.command, body))
+    elif args.format == "sarif":
+        from verifier.output.sarif import sarif_log
+
+        print(json.dumps(sarif_log(interp, result, version=ccverify_version()), indent=2))
     else:
         parts = result_view(result, full=args.full)
         if explaining and trace is not None:
@@ -395,7 +562,7 @@ def _report(args: argparse.Namespace, result: CheckResult) -> None:
             atomic_write(args.itf, dump_itf(doc))
         except OSError as err:
             raise UsageError(f"--itf: cannot write {args.itf}: {err.strerror}") from None
-        if not args.quiet:
+        if not args.quiet and args.itf != STDOUT:
             print(f"ccverify: ITF trace written to {args.itf}", file=sys.stderr)
 
 
@@ -423,11 +590,19 @@ def _prepare_dump_dir(path: str) -> None:
         raise UsageError(f"--smt2 {path}: {err.strerror}") from None
 
 
-_T0 = time.monotonic()
+_OPEN: list = []  # progress displays to close when the command ends
 
 
-def _progress(text: str) -> None:
-    print(f"[{time.monotonic() - _T0:6.1f}s] {text}", file=sys.stderr, flush=True)
+def _progress_for(args, silent: bool = False):
+    """The progress display on stderr (verifier/output/progress.py), or None with
+    ``--quiet`` or when ``silent`` (a machine-readable output is on stdout)."""
+    if args.quiet or silent:
+        return None
+    from verifier.output.progress import Progress
+
+    progress = Progress(sys.stderr)
+    _OPEN.append(progress)
+    return progress
 
 
 def cmd_parse(args) -> int:
@@ -435,7 +610,7 @@ def cmd_parse(args) -> int:
     if args.json:
         from verifier.output.export import ir_json
 
-        print(json.dumps(ir_json(model), indent=2))
+        _print_json(envelope("parse", {"file": model.file, "ir": ir_json(model)}))
         return 0
     from dsl.pretty import expr_str, round_str
 
@@ -500,7 +675,22 @@ def _synth_options(args):
         max_combos=args.max_combos,
         max_checks=args.max_checks,
         focus=args.attribute,
+        max_bound=args.max_bound,
     )
+
+
+def _executor(args):
+    """The Dask executor of ``--scheduler`` (a context manager), or a null context."""
+    import contextlib
+
+    if args.scheduler is None:
+        return contextlib.nullcontext(None)
+    if args.jobs != 1:
+        raise UsageError("--scheduler and --jobs both choose where the checks run; give one")
+    from verifier.synth.scale import dask_executor, parse_scheduler
+
+    parse_scheduler(args.scheduler)  # a usage error before any work
+    return dask_executor(args.scheduler)
 
 
 def cmd_synth(args) -> int:
@@ -509,30 +699,107 @@ def cmd_synth(args) -> int:
 
     opts = _synth_options(args)
     model, _ = _load(args)
-    progress = None if args.quiet or args.json else _progress
-    report = synthesize(model, opts, progress)
+    progress = _progress_for(args, args.json)
+    with _executor(args) as executor:
+        report = synthesize(model, opts, progress, executor)
+    if progress is not None:
+        progress.close()
     if args.json:
-        print(json.dumps(report_json(report), indent=2))
+        _print_json(envelope("synth", report_json(report)))
     else:
         print(format_report(report, details=not args.brief))
     return 0
 
 
 def cmd_survey(args) -> int:
+    from verifier.core.files import STDOUT, atomic_write, check_output_path
     from verifier.output.survey_report import survey_json, survey_markdown
     from verifier.synth.survey import run_survey
 
     opts = _synth_options(args)
-    survey = run_survey(args.files, opts, args.attribute, None if args.quiet else _progress)
+    for flag in ("--output", "--markdown"):
+        check_output_path(flag, getattr(args, flag[2:]), protect=args.files, allow_stdout=True)
+    overrides = _overrides(args.set)
+    progress = _progress_for(args)
+    with _executor(args) as executor:
+        survey = run_survey(
+            args.files,
+            opts,
+            args.attribute,
+            progress,
+            overrides=overrides,
+            executor=executor,
+            runner=f"Dask scheduler {args.scheduler}" if args.scheduler else "",
+        )
+    if progress is not None:
+        progress.close()
     text = survey_markdown(survey)
     if args.markdown:
-        with open(args.markdown, "w") as out:
-            out.write(text)
-    if args.json:
-        with open(args.json, "w") as out:
-            json.dump(survey_json(survey), out, indent=2)
-    print(text, end="")
+        atomic_write(args.markdown, text)
+    report = dumps(envelope("survey", survey_json(survey))) + "\n" if args.json else text
+    atomic_write(args.output or STDOUT, report)
     return 0 if all(e.report is not None for e in survey.entries) else 3
+
+
+def cmd_test(args) -> int:
+    """``ccverify test``: exit 0 when every expectation is met, 1 when one is not."""
+    import os
+
+    from verifier.core.files import atomic_write, check_output_path
+    from verifier.core.result import CheckOptions, Engine
+    from verifier.engines.expect import (
+        CaseResult,
+        Expectation,
+        ExpectationError,
+        model_files,
+        parse_expectations,
+        run_expectation,
+    )
+    from verifier.output.testreport import cases_json, github_annotations, junit_xml, table
+
+    files = model_files(args.paths)
+    check_output_path("--junit", args.junit, protect=[str(f) for f in files])
+    if args.timeout is not None and args.timeout <= 0:
+        raise UsageError("--timeout must be positive")
+
+    def opts_for(exp: Expectation) -> CheckOptions:
+        return CheckOptions(
+            bound=exp.bound, engine=Engine(args.engine), solver=args.solver, timeout=args.timeout
+        )
+
+    cases: list[CaseResult] = []
+    progress = _progress_for(args, args.json)
+    for path in files:
+        try:
+            exps = parse_expectations(path)
+        except ExpectationError as err:
+            cases.append(
+                CaseResult(Expectation(path, "?", 0, None, (), False), False, message=str(err))
+            )
+            continue
+        if not exps:
+            none = Expectation(path, "?", 0, None, (), False, 0, "(none)")
+            cases.append(CaseResult(none, False, message="the header has no '# expect:' line"))
+        for exp in exps:
+            if exp.slow and not args.slow:
+                cases.append(CaseResult(exp, True, skipped=True, message="slow (--slow runs it)"))
+                continue
+            case = run_expectation(exp, opts_for)
+            cases.append(case)
+            if progress is not None:
+                state = "pass" if case.passed else "FAIL"
+                progress(f"{state} {exp.model}:{exp.line} ({case.message}, {case.seconds:.1f} s)")
+    if progress is not None:
+        progress.close()
+    if args.junit:
+        atomic_write(args.junit, junit_xml(cases))
+    if args.json:
+        _print_json(envelope("test", cases_json(cases)))
+    else:
+        print(table(cases), end="")
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        print(github_annotations(cases), end="")
+    return 0 if all(c.passed or c.skipped for c in cases) else 1
 
 
 if __name__ == "__main__":

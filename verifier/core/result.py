@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from dsl.errors import UsageError
 from dsl.ir import Expr, Model
 from verifier.core.budget import validate_timeout
+from verifier.core.crossing import CrossingResult
 from verifier.core.runtime import Message, Step, Trace
 
 if TYPE_CHECKING:  # the context a result carries; core never imports semantics at run time
@@ -173,6 +174,9 @@ class CheckResult:
     # why the model's invariants are not inductive.
     cti: InductionCex | None = None
     notes: tuple[str, ...] = ()  # what the unbounded attempts found (e.g. invariants)
+    # The first crossing bound B (docs/semantics.md, "Vacuity"), when computed: "closed up
+    # to bound" with bound < B is vacuous (verifier.engines.vacuity).
+    crossing: CrossingResult | None = None
     # NOTE(result-context): the interpreter the check compiled (the model with the rounds
     # in use), built once per check; renderers read the model, rounds and values from it.
     # Not pickled across worker processes (compiled closures): workers return None here.
@@ -190,8 +194,27 @@ class CheckResult:
         return self.context.model
 
     def describe(self) -> str:
-        """The verdict in words: ``closed up to bound 4``, ``not closed``, …"""
-        return describe_verdict(self.verdict, self.bound)
+        """The verdict in words: ``closed up to bound 4``, ``not closed``, …; a vacuous
+        bounded verdict says so: ``closed up to bound 9 — vacuous: no message can cross
+        rounds before bound 11`` (docs/semantics.md, "Vacuity")."""
+        text = describe_verdict(self.verdict, self.bound)
+        if self.vacuous and self.crossing is not None:
+            lower = self.crossing.lower
+            text += " — vacuous: no message can cross rounds"
+            text += f" before bound {lower}" if lower is not None else " in any trace"
+        return text
+
+    @property
+    def vacuous(self) -> bool | None:
+        """Whether the verdict is vacuous: a bounded "closed" (or an "unknown" judged at the
+        depth it reached) below the first crossing bound B.  ``not closed`` and ``closed (all
+        bounds)`` never are; None when B was not computed or its search stopped too early."""
+        if self.verdict in (Verdict.NOT_CLOSED, Verdict.CLOSED_ALL):
+            return False
+        if self.crossing is None:
+            return None
+        k = self.bound if self.verdict is Verdict.CLOSED_BOUNDED else self.depth
+        return self.crossing.vacuous_at(k)
 
     def detached(self) -> CheckResult:
         """The result without its interpreter, for sending to another process."""

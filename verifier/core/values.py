@@ -180,10 +180,12 @@ def format_value(ty: Type, v: Value) -> str:
 def to_json(ty: Type, v: Value) -> object:
     """A JSON-able rendering of a value: ints, bools, enum member names, records as dicts,
     sets as sorted lists, maps as lists of ``[key, value]`` pairs, sequences as lists,
-    process ids as ints."""
+    process ids as ``"Role[i]"`` (as every other output writes them)."""
     if isinstance(ty, BoolType):
         return bool(v)
-    if isinstance(ty, (IntType, ProcType)):
+    if isinstance(ty, ProcType):
+        return f"{ty.role}[{int(v)}]"
+    if isinstance(ty, IntType):
         return int(v)
     if isinstance(ty, EnumType):
         if _is_int(v) and 0 <= v < len(ty.members):

@@ -134,8 +134,11 @@ def explicit_check(
     root = (interp.initial(), initial_projections(interp))
     parents: dict = {root: None}
     frontier = [root]
+    tick = getattr(progress, "tick", None)  # live progress during a bound, if shown
     for depth in range(1, opts.bound + 1):
-        nxt = []
+        nxt: list = []
+        if tick:
+            tick(depth=depth, nodes=budget.nodes)
         for node in frontier:
             state, projs = node
             for step, post in interp.successors(state):
@@ -149,7 +152,18 @@ def explicit_check(
                         reason=budget.reason + f" (trace search at depth {depth})",
                     )
                 parents[child] = (node, step)
+                if tick and not budget.nodes % 512:
+                    tick(nodes=budget.nodes)
                 if child[1] not in grouped:
+                    # The last bound, stopped at its counterexample (docs/output.md).
+                    stats.per_bound.append(
+                        {
+                            "bound": depth,
+                            "nodes": len(nxt) + 1,
+                            "seconds": round(time.monotonic() - start, 3),
+                            "complete": False,
+                        }
+                    )
                     trace = interp.replay(_rebuild(parents, child))
                     return done(
                         Verdict.NOT_CLOSED,

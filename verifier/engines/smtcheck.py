@@ -120,7 +120,10 @@ def smt_check(
         confirm = query("grouped")
         confirm.add(wit.constraints())
         mgr = env.formula_manager
+        tick = getattr(progress, "tick", None)  # live progress during a bound, if shown
         for depth in range(1, opts.bound + 1):
+            if tick:
+                tick(depth=depth, solver_calls=counter.calls)
             selector = mgr.Symbol(f"len={depth}")
             search.add(mgr.Implies(selector, main.length_eq(depth)))
             refuted_here = 0
@@ -138,6 +141,16 @@ def smt_check(
                 grouped = confirm.solve(where=f"for a depth-{depth} trace")
                 confirm.pop()
                 if not grouped:
+                    # The last bound, stopped at its counterexample (docs/output.md).
+                    stats.per_bound.append(
+                        {
+                            "bound": depth,
+                            "refuted": refuted_here,
+                            "solver_calls": counter.calls,
+                            "seconds": round(time.monotonic() - start, 3),
+                            "complete": False,
+                        }
+                    )
                     return done(
                         Verdict.NOT_CLOSED,
                         trace=trace,
@@ -147,6 +160,8 @@ def smt_check(
                 search.add(mgr.Not(main.proj_equals(projs)))
                 refuted_here += 1
                 stats.refuted += 1
+                if tick:
+                    tick(solver_calls=counter.calls)
             stats.per_bound.append(
                 {
                     "bound": depth,

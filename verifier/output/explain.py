@@ -200,3 +200,24 @@ def sample_trace(interp: Interpreter, bound: int, seed: int = 0, walks: int = 20
         if best_key is None or key > best_key:
             best_key, best = key, trace
     return best
+
+
+def reordering_json(interp: Interpreter, trace: Trace, *, sample: bool, seed: int) -> dict:
+    """The trace ``explain`` shows and its reordering by kappa, as JSON.  Events are named
+    by their 1-based number in the shown trace (``order``, ``misfits``)."""
+    from verifier.output.render import trace_json
+
+    r = reorder(interp, trace)
+    return {
+        "sample": sample,
+        "seed": seed if sample else None,
+        "trace": trace_json(interp, trace),
+        "order": [i + 1 for i in r.order],
+        "kappa": [list(k) for k in r.kappas],
+        "replayed": r.replayed,
+        "replay_error": r.replay_error or None,
+        "grouped": r.grouped,
+        "equivalent": r.equivalent,
+        "misfits": [r.order[i] + 1 for i in r.misfits],
+        "summary": r.summary(interp),
+    }

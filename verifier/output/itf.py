@@ -1,11 +1,18 @@
 """Traces in the Informal Trace Format (ITF), the JSON trace format of Apalache and Quint.
 
-An ITF trace is ``{"#meta": {...}, "vars": [names], "states": [state, ...]}`` where each
-state is ``{"#meta": {"index": i}, name: value, ...}`` with a value for every name in
-``vars``.  Values: booleans, strings and integers as JSON (integers outside
-``[-(2**53 - 1), 2**53 - 1]`` as ``{"#bigint": "digits"}``), sequences as arrays, tuples
-``{"#tup": [...]}``, sets ``{"#set": [...]}``, maps ``{"#map": [[key, value], ...]}``,
-records as JSON objects and variants as ``{"tag": name, "value": value}``.
+An ITF trace (Apalache ADR-015) is ``{"#meta": {...}, "params": [names], "vars": [names],
+"states": [state, ...]}`` where each state is ``{"#meta": {"index": i}, name: value, ...}``
+with a value for every name in ``vars`` (and, in the initial state, for every name in
+``params``).  Values: booleans and strings as JSON, **every integer** as
+``{"#bigint": "digits"}`` (the revised ADR no longer allows JSON numbers), sequences as
+arrays, tuples ``{"#tup": [...]}``, sets ``{"#set": [...]}``, maps
+``{"#map": [[key, value], ...]}``, records as JSON objects and variants as
+``{"tag": name, "value": value}``.
+
+The top-level ``#meta`` has ``format`` (``"ITF"``), ``format-description`` (the ADR),
+``source`` (the model file) and ``description`` (what the trace shows and, for a
+counterexample, the violated local condition, as Apalache names the violated invariant).
+The model's constants are the ``params``, set in state 0.
 
 The ccverify trace has ``len(trace) + 1`` states (the initial one, then one per event) and
 these variables:
@@ -16,8 +23,9 @@ these variables:
 * ``network``: the messages in flight, a map from message to its multiplicity; a message
   is the record ``{type, src, dst, tag, fields}``;
 * ``event``: the event that led to this state: ``{index, process, edge, params,
-  received, sent, violations}`` (``received`` is the variant ``Some(message)`` or
-  ``None``); in state 0 the edge is ``"init"`` and the process ``""``.
+  received, sent, violations, location}`` (``received`` is the variant ``Some(message)``
+  or ``None``; ``location`` the edge's ``file:line:col``); in state 0 the edge is
+  ``"init"``, the process ``""`` and the location the model file.
 """
 
 from __future__ import annotations
@@ -37,14 +45,15 @@ from dsl.ir import (
 from verifier.core.result import Violation
 from verifier.core.runtime import GState, Message, Round, Step, Trace, Value
 from verifier.core.values import sort_key
+from verifier.output.render import edge_location
 from verifier.semantics.interp import Interpreter
 
 FORMAT_DESCRIPTION = "https://apalache-mc.org/docs/adr/015adr-trace.html"
-MAX_SAFE_INT = 2**53 - 1
 
 
-def itf_int(n: int) -> object:
-    return n if -MAX_SAFE_INT <= n <= MAX_SAFE_INT else {"#bigint": str(n)}
+def itf_int(n: int) -> dict:
+    """An integer as ITF writes it: always ``{"#bigint": "digits"}``."""
+    return {"#bigint": str(int(n))}
 
 
 def itf_value(ty: Type, v: Value) -> object:
@@ -92,32 +101,37 @@ def _variant(tag: str, value: object) -> dict:
     return {"tag": tag, "value": value}
 
 
+NONE = _variant("None", {"#tup": []})  # the unit value of an option, as the ADR writes it
+
+
 def _event(
     interp: Interpreter, index: int, step: Step | None, violations: tuple[Violation, ...]
 ) -> dict:
     if step is None:
         return {
-            "index": 0,
+            "index": itf_int(0),
             "process": "",
             "edge": "init",
             "params": {},
-            "received": _variant("None", {"#tup": []}),
+            "received": NONE,
             "sent": [],
             "violations": [],
+            "location": interp.model.file,
         }
     edge = interp.proc_role(step.proc).edge(step.edge)
     return {
-        "index": index,
+        "index": itf_int(index),
         "process": str(step.proc),
         "edge": step.edge,
         "params": {n: itf_value(t, v) for (n, t), v in zip(edge.params, step.params)},
         "received": (
             _variant("Some", itf_message(interp, step.consumed))
             if step.consumed is not None
-            else _variant("None", {"#tup": []})
+            else NONE
         ),
         "sent": [itf_message(interp, m) for m in step.sent],
         "violations": [f"{v.condition}: {v.text}" for v in violations if v.step == index - 1],
+        "location": edge_location(interp, step),
     }
 
 
@@ -130,6 +144,9 @@ def _state(
     interp: Interpreter, index: int, s: GState, step: Step | None, violations: tuple[Violation, ...]
 ) -> dict:
     out: dict = {"#meta": {"index": index}}
+    if index == 0:
+        for name, value in interp.model.constants:
+            out[name] = itf_int(value)
     for role in interp.model.roles:
         procs = [(p, loc) for p, loc in zip(interp.procs, s.locals) if p.role == role.name]
         for k, decl in enumerate(role.vars):
@@ -165,23 +182,45 @@ def trace_itf(
     meta: dict | None = None,
 ) -> dict:
     """``trace`` as an ITF object (see the module docstring); ``meta`` is merged into the
-    top-level ``#meta``."""
+    top-level ``#meta``.  With ``violations``, the description names the first violated
+    local condition and where the offending edge is."""
     model = interp.model
-    head = {
+    if violations:
+        first = violations[0]
+        where = edge_location(interp, trace.steps[first.step])
+        description = (
+            f"{description}; violated: {first.condition} at event {first.step + 1} "
+            f"({where}): {first.text}"
+        )
+    head: dict[str, object] = {
         "format": "ITF",
         "format-description": FORMAT_DESCRIPTION,
         "source": model.file,
         "description": description,
         "generator": "ccverify",
         "model": model.name,
-        "constants": {n: v for n, v in model.constants},
         "processes": [str(p) for p in interp.procs],
     }
+    if violations:
+        head["violated"] = [
+            {
+                "condition": v.condition,
+                "event": v.step + 1,  # events are numbered from 1 (docs/output.md)
+                "location": edge_location(interp, trace.steps[v.step]),
+                "text": v.text,
+            }
+            for v in violations
+        ]
     head.update(meta or {})
     states = [_state(interp, 0, trace.states[0], None, violations)]
     for i, step in enumerate(trace.steps):
         states.append(_state(interp, i + 1, trace.states[i + 1], step, violations))
-    return {"#meta": head, "vars": state_vars(interp), "states": states}
+    return {
+        "#meta": head,
+        "params": [n for n, _ in model.constants],
+        "vars": state_vars(interp),
+        "states": states,
+    }
 
 
 def dump_itf(doc: dict) -> str:

@@ -76,15 +76,24 @@ def message_json(interp: Interpreter, m: Message) -> dict:
     }
 
 
+def edge_location(interp: Interpreter, step: Step) -> str:
+    """``file:line:col`` of the edge that fired in ``step`` (the model file if unknown)."""
+    edge = interp.proc_role(step.proc).edge(step.edge)
+    return str(edge.span) if edge.span is not None else interp.model.file
+
+
 def trace_json(interp: Interpreter, trace: Trace) -> list[dict]:
+    """The events of ``trace``; ``index`` numbers them from 1, as every output does."""
     events = []
-    for step in trace.steps:
+    for i, step in enumerate(trace.steps):
         role = interp.proc_role(step.proc)
         edge = role.edge(step.edge)
         events.append(
             {
+                "index": i + 1,
                 "process": str(step.proc),
                 "edge": step.edge,
+                "location": edge_location(interp, step),
                 "params": {n: to_json(t, v) for (n, t), v in zip(edge.params, step.params)},
                 "received": message_json(interp, step.consumed) if step.consumed else None,
                 "sent": [message_json(interp, m) for m in step.sent],
@@ -158,13 +167,54 @@ def cti_json(interp: Interpreter, cti: InductionCex) -> dict:
     return out
 
 
+def violations_json(interp: Interpreter, trace: Trace | None, violations) -> list[dict]:
+    """Violated local conditions; ``event`` numbers the event from 1, as ``index`` does."""
+    out = []
+    for v in violations:
+        entry = {"event": v.step + 1, "condition": v.condition, "text": v.text}
+        if trace is not None and v.step < len(trace.steps):
+            entry["location"] = edge_location(interp, trace.steps[v.step])
+        out.append(entry)
+    return out
+
+
+def model_json(interp: Interpreter) -> dict:
+    """What a result was computed on: the constants (after ``--set``), the processes and
+    each role's round expression in use (the declared one unless synthesis replaced it)."""
+    from dsl.pretty import round_str
+
+    model = interp.model
+    return {
+        "model": model.name,
+        "file": model.file,
+        "constants": {n: v for n, v in model.constants},
+        "processes": [str(p) for p in interp.procs],
+        "rounds": {name: round_str(exprs) for name, exprs in interp.round_exprs.items()},
+    }
+
+
+def per_bound_json(stats) -> list[dict]:
+    """One entry per bound examined, the last one included: ``seconds`` and
+    ``solver_calls`` are cumulative since the check began; ``refuted`` (SMT) and ``nodes``
+    (explicit: trace nodes new at that depth) are that bound's own; ``complete`` is false
+    for the bound where a counterexample stopped the search."""
+    out = []
+    for entry in stats.per_bound:
+        e = {"bound": entry["bound"], "complete": entry.get("complete", True)}
+        e["seconds"] = entry["seconds"]
+        for key in ("solver_calls", "refuted", "nodes"):
+            if key in entry:
+                e[key] = entry[key]
+        out.append(e)
+    return out
+
+
 def result_json(result: CheckResult) -> dict:
-    """The ``--json`` object of a check."""
+    """A check's result as JSON (the body of ``check --json``; see docs/output.md)."""
     interp = result.context
     s = result.stats
     return {
-        "model": interp.model.name,
-        "file": interp.model.file,
+        **model_json(interp),
         "verdict": result.verdict.value,
         "closed": None if result.verdict is Verdict.UNKNOWN else result.verdict.closed,
         "bound": result.bound,
@@ -177,12 +227,32 @@ def result_json(result: CheckResult) -> dict:
         "counterexample_to_induction": cti_json(interp, result.cti) if result.cti else None,
         "notes": list(result.notes),
         "trace": trace_json(interp, result.trace) if result.trace else None,
-        "violations": [
-            {"step": v.step + 1, "condition": v.condition, "text": v.text}
-            for v in result.violations
-        ],
-        "timings": {"seconds": round(s.seconds, 3), "per_bound": s.per_bound},
+        "violations": violations_json(interp, result.trace, result.violations),
+        "timings": {"seconds": round(s.seconds, 3), "per_bound": per_bound_json(s)},
         "solver_calls": s.solver_calls,
         "refuted": s.refuted,
         "nodes": s.nodes,
+        **crossing_json(interp, result),
+    }
+
+
+def crossing_json(interp: Interpreter, result: CheckResult) -> dict:
+    """``first_crossing_bound`` (B, or None when not reached), ``vacuous`` (None when
+    undecided) and the search behind them (docs/semantics.md, "Vacuity")."""
+    c = result.crossing
+    if c is None:
+        return {"first_crossing_bound": None, "vacuous": result.vacuous, "crossing": None}
+    return {
+        "first_crossing_bound": c.bound,
+        "vacuous": result.vacuous,
+        "crossing": {
+            "bound": c.bound,
+            "lower_bound": c.lower,
+            "searched": c.searched,
+            "exhausted": c.exhausted,
+            "reason": c.reason,
+            "states": c.states,
+            "text": c.crossing,
+            "trace": trace_json(interp, c.trace) if c.trace else None,
+        },
     }

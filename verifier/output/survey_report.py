@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from verifier.output.synth_report import report_json
+from verifier.synth.bounds import MARGIN
 from verifier.synth.pipeline import Status, SynthRow
 from verifier.synth.survey import Survey, answers
 
@@ -38,38 +39,55 @@ def proof_counts(s: Survey) -> dict[str, int]:
     return out
 
 
+def _unanswered(rows: list[SynthRow]) -> str:
+    """Which monotone rows got no answer, grouped by why."""
+    if not rows:
+        return "none"
+    groups: dict[str, list[SynthRow]] = {}
+    for r in rows:
+        groups.setdefault(r.status.value, []).append(r)
+    return "; ".join(f"{k}: {_names(v, 4)}" for k, v in groups.items())
+
+
 def survey_markdown(s: Survey) -> str:
     o = s.options
     v = s.versions
     what = f"`{s.attribute}`" if s.attribute else "commit index"
     lines = [
-        f"| protocol | declared round | monotone non-trivial attributes | closed with | "
-        f"{what} suffices? | monotone but not closed |",
-        "|---|---|---|---|---|---|",
+        f"| protocol | declared round | monotone attributes answered | closed with | "
+        f"{what} suffices? | monotone but not closed | no answer |",
+        "|---|---|---|---|---|---|---|",
     ]
     for e in s.entries:
         name = Path(e.file).name
         if e.report is None:
-            lines.append(f"| {name} | error: {e.error} | | | | |")
+            lines.append(f"| {name} | error: {e.error} | | | | | |")
             continue
         a = answers(e.report, s.attribute)
         cex = "none found"
         if a.counterexample is not None:
             c = a.counterexample
-            ok = " (confirmed)" if c.confirmation and c.confirmation.confirmed else ""
-            cex = f"`{c.candidate.text}`: {c.cex_length} events{ok}"
-        checked = sum(1 for r in a.monotone if r.result is not None)
+            ok = ", confirmed" if c.confirmation and c.confirmation.confirmed else ""
+            cex = f"`{c.candidate.text}`: {c.cex_length} events (B = {c.b_text()}{ok})"
         lines.append(
-            f"| {name} | {a.declared} | {len(a.monotone)} ({checked} checked): "
-            f"{_names(a.monotone)} | "
-            f"{_names(a.closed)} | {a.commit} | {cex} |"
+            f"| {name} | {a.declared} | {len(a.answered)} of {len(a.monotone)}: "
+            f"{_names(a.answered)} | {_names(a.closed)} | {a.commit} | {cex} | "
+            f"{_unanswered(a.unanswered)} |"
         )
+    checks = (
+        "a closure check for every candidate"
+        if o.max_checks is None
+        else f"at most {o.max_checks} closure checks per model"
+    )
     head = [
-        f"Survey: bound {o.bound}, witness bound {o.kprime}, closure engine {o.engine.value} "
-        f"({o.solver}), attribute facts {o.attr_engine.value}, at most {o.max_combos} "
-        f"role combinations per arity, {o.jobs} job(s); ccverify {v.get('ccverify')}, "
-        f"z3 {v.get('z3')}, pysmt {v.get('pysmt')}, Python {v.get('python')}; "
-        f"wall time {s.seconds:.0f} s.",
+        f"Survey: attribute facts up to bound {o.bound}; each candidate checked at "
+        f"max({o.bound}, min(B + {MARGIN}, {o.deepest})), B its first crossing bound "
+        f"(--max-bound {o.deepest}; B beyond it: not reached); closure engine "
+        f"{o.engine.value} ({o.solver}), attribute facts {o.attr_engine.value}, "
+        f"{checks}, at most {o.max_combos} role combinations "
+        f"per arity, {s.runner or f'{o.jobs} job(s)'}; ccverify {v.get('ccverify')}, "
+        f"z3 {v.get('z3')}, "
+        f"pysmt {v.get('pysmt')}, Python {v.get('python')}; wall time {s.seconds:.0f} s.",
         "",
     ]
     counts = proof_counts(s)
@@ -99,14 +117,19 @@ def survey_json(s: Survey) -> dict:
                 "file": e.file,
                 "model": e.report.model.name,
                 "declared": a.declared,
-                "monotone_nontrivial": [r.candidate.text for r in a.monotone],
+                "monotone": [r.candidate.text for r in a.monotone],
+                # monotone with a non-vacuous verdict (the name predates vacuity)
+                "monotone_nontrivial": [r.candidate.text for r in a.answered],
                 "closed": [r.candidate.text for r in a.closed],
+                "unanswered": {r.candidate.text: r.status.value for r in a.unanswered},
                 "commit_index": a.commit,
                 "monotone_not_closed": None
                 if c is None
                 else {
                     "attribute": c.candidate.text,
                     "length": c.cex_length,
+                    "first_crossing_bound": c.crossing.bound if c.crossing else None,
+                    "checked_bound": c.checked_bound,
                     "confirmed": bool(c.confirmation and c.confirmation.confirmed),
                 },
                 "synthesis": report_json(e.report),
@@ -115,6 +138,8 @@ def survey_json(s: Survey) -> dict:
     o = s.options
     return {
         "bound": o.bound,
+        "max_bound": o.deepest,
+        "margin": MARGIN,
         "witness_bound": o.kprime,
         "engine": o.engine.value,
         "attribute": s.attribute,

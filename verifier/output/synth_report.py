@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from verifier.core.result import Verdict, describe_verdict
+from verifier.core.result import Verdict
 from verifier.core.runtime import Trace
-from verifier.output.render import cti_json, format_cti, proof_json, trace_json
+from verifier.output.render import cti_json, format_cti, proof_json, trace_json, violations_json
 from verifier.semantics.conditions import fmt_round
 from verifier.semantics.interp import Interpreter
 from verifier.synth.attrs import Mono
+from verifier.synth.bounds import MARGIN
 from verifier.synth.pipeline import Status, SynthReport, SynthRow, strip_message_rounds
 
 
-def _verdict(row: SynthRow, bound: int) -> str:
-    return describe_verdict(row.status, bound, events=row.cex_length)
+def _verdict(row: SynthRow) -> str:
+    return row.describe()
 
 
 def _evidence(row: SynthRow, bound: int) -> str:
@@ -23,12 +24,14 @@ def _evidence(row: SynthRow, bound: int) -> str:
             f"{d.proc} lowers {who} {fmt_round(d.before)} -> {fmt_round(d.after)} in "
             f"'{d.step.edge}' (event {len(d.trace)})"
         )
+    if row.status is Status.NOT_MONOTONE:
+        return row.note
     if row.status is Status.TRIVIAL:
         if row.monotone is Mono.DROPS:
             return ""
-        return f"never changes within {bound} events"
-    if row.same_as is not None:
-        return f"as {row.same_as.candidate.text} (other components constant within bound)"
+        return "another role has no round (never changes within the bound)"
+    if row.status is Status.NOT_REACHED:
+        return row.note
     if row.status is Status.NOT_CLOSED:
         c = row.confirmation
         if c is None:
@@ -67,10 +70,12 @@ def format_report(rep: SynthReport, details: bool = True) -> str:
     o = rep.options
     m = rep.model
     head = (
-        f"{m.name} ({m.file}): round-attribute synthesis up to bound {o.bound} "
-        f"(witness bound {o.kprime}), closure engine {o.engine.value}"
+        f"{m.name} ({m.file}): round-attribute synthesis, attribute facts up to bound "
+        f"{o.bound}, each candidate checked at max({o.bound}, min(B + {MARGIN}, "
+        f"{o.deepest})) (B: its first crossing bound; --max-bound {o.deepest}), witness "
+        f"bound at least the bound, closure engine {o.engine.value}"
     )
-    cols = ["#", "attribute", "source", "monotone", "gran", "verdict", "evidence"]
+    cols = ["#", "attribute", "source", "monotone", "gran", "B", "bound", "verdict", "evidence"]
     table = [cols]
     for i, r in enumerate(rep.rows, 1):
         table.append(
@@ -80,7 +85,9 @@ def format_report(rep: SynthReport, details: bool = True) -> str:
                 ",".join(r.candidate.sources),
                 r.monotone.value,
                 "-" if r.granularity is None else str(r.granularity),
-                _verdict(r, o.bound),
+                r.b_text(),
+                "-" if r.checked_bound is None else str(r.checked_bound),
+                _verdict(r),
                 _evidence(r, o.bound),
             ]
         )
@@ -93,9 +100,19 @@ def format_report(rep: SynthReport, details: bool = True) -> str:
     lines.append("")
     closed = [r for r in rep.rows if r.status.closed and r.nontrivial_monotone]
     lines.append(
-        f"{len(closed)} monotone non-trivial candidate(s) closed up to bound {o.bound}"
-        + (": " + ", ".join(r.candidate.text for r in closed) if closed else ".")
+        f"{len(closed)} monotone candidate(s) closed at a non-vacuous bound (at least B)"
+        + (
+            ": " + ", ".join(f"{r.candidate.text} ({r.describe()})" for r in closed)
+            if closed
+            else "."
+        )
     )
+    unreached = [r.candidate.text for r in rep.rows if r.status is Status.NOT_REACHED]
+    if unreached:
+        lines.append(
+            f"Not reached (B beyond --max-bound {o.deepest}, so no verdict would say "
+            f"anything): " + ", ".join(unreached) + "."
+        )
     conf = [
         str(i)
         for i, r in enumerate(rep.rows, 1)
@@ -131,7 +148,7 @@ def _details(rep: SynthReport) -> list[str]:
             interp = Interpreter(model, r.candidate.rounds())
             out += ["", f"row {i}: {r.candidate.text}: no unbounded proof"]
             out += ["    " + line for line in format_cti(interp, cti)]
-        if r.status is Status.NOT_CLOSED and r.result is not None and r.result.trace:
+        if r.result is not None and r.result.trace and not r.status.closed:
             interp = Interpreter(rep.model, r.candidate.rounds())
             out += [
                 "",
@@ -157,6 +174,11 @@ def row_json(rep: SynthReport, r: SynthRow) -> dict:
         "status": r.status.value,
         "closed": r.status.closed,
         "nontrivial_monotone": r.nontrivial_monotone,
+        "first_crossing_bound": r.crossing.bound if r.crossing else None,
+        "first_crossing_lower_bound": r.crossing.lower if r.crossing else None,
+        "checked_bound": r.checked_bound,
+        "vacuous": r.vacuous,
+        "answer": r.answer,
     }
     if r.drop is not None:
         interp = Interpreter(rep.model)
@@ -171,6 +193,8 @@ def row_json(rep: SynthReport, r: SynthRow) -> dict:
         res = r.result
         out["check"] = {
             "verdict": res.verdict.value,
+            "bound": res.bound,
+            "witness_bound": res.witness_bound,
             "depth": res.depth,
             "reason": res.reason,
             "engine": res.engine.value,
@@ -187,10 +211,7 @@ def row_json(rep: SynthReport, r: SynthRow) -> dict:
             out["counterexample"] = {
                 "length": len(res.trace),
                 "trace": trace_json(interp, res.trace),
-                "violations": [
-                    {"step": v.step + 1, "condition": v.condition, "text": v.text}
-                    for v in res.violations
-                ],
+                "violations": violations_json(interp, res.trace, res.violations),
             }
     if r.confirmation is not None:
         out["confirmation"] = {
@@ -200,17 +221,21 @@ def row_json(rep: SynthReport, r: SynthRow) -> dict:
         }
     if r.note:
         out["note"] = r.note
-    if r.same_as is not None:
-        out["same_as"] = r.same_as.candidate.text
     return out
 
 
 def report_json(rep: SynthReport) -> dict:
+    """A synthesis report as JSON (the body of ``synth --json``; see docs/output.md)."""
     o = rep.options
+    interp = Interpreter(rep.model)
     return {
         "model": rep.model.name,
         "file": rep.model.file,
+        "constants": {n: v for n, v in rep.model.constants},
+        "processes": [str(p) for p in interp.procs],
         "bound": o.bound,
+        "max_bound": o.deepest,
+        "margin": MARGIN,
         "witness_bound": o.kprime,
         "engine": o.engine.value,
         "attribute_engine": o.attr_engine.value,

@@ -13,7 +13,8 @@ import os
 from typing import IO
 
 from rich import box
-from rich.console import Console, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -21,7 +22,13 @@ from rich.text import Text
 from verifier.core.result import CheckResult, Verdict, Violation
 from verifier.core.runtime import Round, Step, Trace
 from verifier.output.explain import Reordering, deliveries, inversions
-from verifier.output.render import changed_vars, event_label, format_cti, format_message
+from verifier.output.render import (
+    changed_vars,
+    edge_location,
+    event_label,
+    format_cti,
+    format_message,
+)
 from verifier.semantics.conditions import fmt_round, plural
 from verifier.semantics.interp import Interpreter
 
@@ -40,11 +47,13 @@ def use_color(file: IO[str], no_color: bool = False) -> bool:
 
 
 def make_console(file: IO[str], *, no_color: bool = False) -> Console:
-    """A console writing to ``file``: styled on a colour terminal, plain text otherwise
-    (then ``PLAIN_WIDTH`` columns wide, or ``$COLUMNS``)."""
+    """A console writing to ``file``: styled on a colour terminal, plain text otherwise.
+    On a terminal the text is laid out at the terminal's width, coloured or not; written
+    to a pipe or a file it is ``$COLUMNS`` wide, else ``PLAIN_WIDTH``."""
     color = use_color(file, no_color)
-    width = None
-    if not color:
+    width = None  # a terminal: its real width, with or without colour (rich asks it)
+    isatty = getattr(file, "isatty", None)
+    if not (isatty and isatty()):
         try:
             width = int(os.environ.get("COLUMNS", "")) or PLAIN_WIDTH
         except ValueError:
@@ -81,8 +90,36 @@ def emit(console: Console, parts: list) -> None:
 
 
 def verdict_text(result: CheckResult) -> str:
-    """``closed (all bounds)``, ``closed up to bound 4``, ``not closed`` or ``unknown``."""
+    """``closed (all bounds)``, ``closed up to bound 4``, ``not closed`` or ``unknown``; a
+    vacuous bounded verdict says so (:meth:`CheckResult.describe`)."""
     return result.describe()
+
+
+def crossing_text(result: CheckResult) -> str:
+    """One sentence on the first crossing bound B of a bounded "closed" verdict (the empty
+    string when B was not computed)."""
+    c = result.crossing
+    if c is None:
+        return ""
+    k = result.bound
+    verdict = result.vacuous
+    if verdict is None:
+        return f"vacuity undecided: {c.describe()}; closed up to bound {k} is vacuous if B > {k}"
+    if not verdict:
+        assert c.bound is not None
+        return f"not vacuous: B = {c.bound} ({c.crossing})"
+    if c.bound is not None:
+        n = plural(c.bound - 1, "event")
+        why = f"B = {c.bound}, the shortest trace reaching a crossing state has {n} ({c.crossing})"
+    elif c.exhausted:
+        why = "no reachable state has a message in flight across rounds"
+    else:
+        why = f"no trace of at most {plural(c.searched, 'event')} reaches a crossing state"
+        why += f" ({c.describe()})"
+    return (
+        f"vacuous: {why}; every trace of at most {plural(k, 'event')} receives only "
+        f"messages of the receiver's own round"
+    )
 
 
 def banner(model_name: str, result: CheckResult) -> RenderableType:
@@ -136,6 +173,8 @@ def result_view(result: CheckResult, full: bool = False) -> list:
         )
     elif result.reason:
         out.append(Text(result.reason))
+    if result.verdict is Verdict.CLOSED_BOUNDED and result.crossing is not None:
+        out.append(Text(crossing_text(result), style="yellow" if result.vacuous else ""))
     if result.proof is not None and (result.proof.inferred or result.proof.invariants):
         for inv in result.proof.invariants:
             out.append(Text(f"  invariant {inv}"))
@@ -169,6 +208,47 @@ def _crossing(interp: Interpreter, steps: tuple[Step, ...]) -> set[int]:
     return {d.recv for d in deliveries(interp, steps) if d.crosses and d.recv is not None}
 
 
+NARROW_BELOW = 100  # columns: under this the trace is a list, not a table
+
+
+class _ByWidth:
+    """A renderable that is ``wide`` when it has at least ``NARROW_BELOW`` columns, else
+    ``narrow`` (so 80-column terminals get a layout made for them, not a squeezed table)."""
+
+    def __init__(self, wide: RenderableType, narrow: RenderableType):
+        self.wide, self.narrow = wide, narrow
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.wide if options.max_width >= NARROW_BELOW else self.narrow
+
+
+def _event_lines(
+    interp: Interpreter,
+    i: int,
+    step: Step,
+    violations: tuple[Violation, ...],
+    full: bool,
+    crossing: set[int],
+) -> list[Text]:
+    lines: list[Text] = []
+    if step.consumed is not None:
+        lines.append(
+            Text(
+                "received " + format_message(interp, step.consumed, direction="from"),
+                style="red" if i in crossing else "",
+            )
+        )
+    for name, a, b in changed_vars(interp, step, full):
+        lines.append(Text(f"{name}: {a} -> {b}" if a != b else f"{name} = {a}"))
+    for m in step.sent:
+        lines.append(Text("sent " + format_message(interp, m)))
+    for v in violations:
+        if v.step == i:
+            where = edge_location(interp, step)
+            lines.append(Text(f"!! breaks '{v.condition}' ({where}): {v.text}", style="bold red"))
+    return lines
+
+
 def trace_table(
     interp: Interpreter,
     steps: tuple[Step, ...],
@@ -176,12 +256,43 @@ def trace_table(
     full: bool = False,
     kappas: tuple[Round, ...] | None = None,
     numbers: tuple[int, ...] | None = None,
-) -> Table:
+) -> RenderableType:
     """One row per event: process, edge, round (a change in bold), and what happened:
     the message received (red when it crosses a round boundary), the variables that
     changed (all with ``full``), the messages sent, the local conditions broken (red).
     With ``kappas`` (a grouped ordering) a column gives each event's kappa and a rule
-    separates the rounds; ``numbers`` replaces the event numbers (original positions)."""
+    separates the rounds; ``numbers`` replaces the event numbers (original positions).
+    Under ``NARROW_BELOW`` columns the same content is a list: a heading line per event
+    and its details indented below it."""
+    return _ByWidth(
+        _wide_table(interp, steps, violations, full, kappas, numbers),
+        _narrow_list(interp, steps, violations, full, kappas, numbers),
+    )
+
+
+def _narrow_list(interp, steps, violations, full, kappas, numbers) -> Group:
+    parts: list[RenderableType] = []
+    crossing = _crossing(interp, steps)
+    width = len(str(max(numbers) if numbers else len(steps)))
+    for i, step in enumerate(steps):
+        red = any(v.step == i for v in violations)
+        head = Text.assemble(
+            (f"{numbers[i] if numbers else i + 1:>{width}}  {step.proc} ", ""),
+            (event_name(interp, step), "bold red" if red else "bold"),
+            "   round ",
+            _round_cell(interp, step),
+        )
+        if kappas is not None:
+            head.append(f"   kappa {fmt_round(kappas[i])}")
+        parts.append(head)
+        for line in _event_lines(interp, i, step, violations, full, crossing):
+            parts.append(Padding(line, (0, 0, 0, width + 4)))
+        if kappas is not None and i + 1 < len(steps) and kappas[i + 1] != kappas[i]:
+            parts.append(Text("╌" * 40, style="dim"))
+    return Group(*parts)
+
+
+def _wide_table(interp, steps, violations, full, kappas, numbers) -> Table:
     table = Table(box=ROUNDS_BOX, show_edge=False, pad_edge=False)
     table.add_column("#", justify="right")
     if kappas is not None:
@@ -192,21 +303,7 @@ def trace_table(
     table.add_column("received / changed / sent")
     crossing = _crossing(interp, steps)
     for i, step in enumerate(steps):
-        lines: list[Text] = []
-        if step.consumed is not None:
-            lines.append(
-                Text(
-                    "received " + format_message(interp, step.consumed, direction="from"),
-                    style="red" if i in crossing else "",
-                )
-            )
-        for name, a, b in changed_vars(interp, step, full):
-            lines.append(Text(f"{name}: {a} -> {b}" if a != b else f"{name} = {a}"))
-        for m in step.sent:
-            lines.append(Text("sent " + format_message(interp, m)))
-        for v in violations:
-            if v.step == i:
-                lines.append(Text(f"!! breaks '{v.condition}': {v.text}", style="bold red"))
+        lines = _event_lines(interp, i, step, violations, full, crossing)
         red = any(v.step == i for v in violations)
         row = [Text(str(numbers[i] if numbers else i + 1))]
         if kappas is not None:
@@ -280,7 +377,7 @@ def side_by_side(
     grid.add_column()
     grid.add_column()
     grid.add_row(left, right)
-    return grid
+    return _ByWidth(grid, Group(left, Text(""), right))  # narrow: one above the other
 
 
 def explain_view(

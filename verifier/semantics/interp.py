@@ -83,6 +83,10 @@ class Interpreter:
         synthesis); message tags are computed with the effective rounds."""
         self.model = model
         rounds = dict(rounds or {})
+        # The round expressions in use, per role (the declared ones unless overridden).
+        self.round_exprs: dict[str, tuple[Expr, ...]] = {
+            r.name: rounds.get(r.name, r.round) for r in model.roles
+        }
         unknown = set(rounds) - {r.name for r in model.roles}
         if unknown:
             raise InternalError(f"round override for unknown role(s) {sorted(unknown)}")
@@ -349,6 +353,29 @@ class Interpreter:
             states.append(s)
         return Trace(tuple(steps), tuple(states))
 
+    def _diff(self, st: Step, actual: tuple, recorded: tuple | None = None) -> str:
+        """The variables whose recorded and actual values differ, in the model's syntax."""
+        recorded = st.pre if recorded is None else recorded
+        decls = self.model.role(st.proc.role).vars
+        if len(recorded) != len(actual) or len(actual) != len(decls):
+            return f"recorded {len(recorded)} variables, actual {len(actual)}"
+        return "; ".join(
+            f"{d.name}: recorded {format_value(d.ty, a)}, actual {format_value(d.ty, b)}"
+            for d, a, b in zip(decls, recorded, actual)
+            if a != b
+        )
+
+    def _msgs(self, msgs) -> str:
+        """Messages in the model's syntax: ``Type(field=value, ...) to Dst``."""
+        out = []
+        for m in msgs:
+            decl = self.model.message(m.type)
+            args = ", ".join(
+                f"{n}={format_value(t, v)}" for (n, t), v in zip(decl.fields, m.fields)
+            )
+            out.append(f"{m.type}({args}) to {m.dst}")
+        return "[" + ", ".join(out) + "]"
+
     def _replay_step(self, i: int, s: GState, st: Step) -> GState:
         def fail(reason: str) -> ReplayError:
             return ReplayError(i, f"{st.proc} {st.edge}: {reason}")
@@ -362,7 +389,7 @@ class Interpreter:
             raise fail(f"role {st.proc.role} has no edge {st.edge!r}")
         pre = s.locals[pi]
         if st.pre != pre:
-            raise fail(f"recorded pre-state {st.pre!r} differs from the actual {pre!r}")
+            raise fail(f"recorded pre-state differs from the actual one ({self._diff(st, pre)})")
         params = tuple(st.params)
         if len(params) != len(ce.param_names):
             raise fail(f"{len(params)} parameter values for {len(ce.param_names)} parameters")
@@ -375,11 +402,11 @@ class Interpreter:
                 raise fail("a receive edge without a consumed message")
             e = ce.edge
             if m.type != e.msg or m.dst != st.proc:
-                raise fail(f"consumed message {m} is not a {e.msg} for {st.proc}")
+                raise fail(f"consumed message {self._msgs([m])} is not a {e.msg} for {st.proc}")
             if e.sender_role is not None and m.src.role != e.sender_role:
                 raise fail(f"consumed message is not from role {e.sender_role}")
             if s.in_flight()[m] <= 0:
-                raise fail(f"consumed message {m} is not in flight")
+                raise fail(f"consumed message {self._msgs([m])} is not in flight")
         elif m is not None:
             raise fail("an internal edge cannot consume a message")
         r = self._fire(pi, ce, pre, params, m)
@@ -387,15 +414,9 @@ class Interpreter:
             raise fail(r)
         post, sent = r
         if post != st.post:
-            names = crole.var_names
-            diff = [
-                f"{n}: recorded {a!r}, actual {b!r}"
-                for n, a, b in zip(names, st.post, post)
-                if a != b
-            ]
-            if len(st.post) != len(post):
-                diff.append(f"recorded {len(st.post)} variables, actual {len(post)}")
-            raise fail("post-state differs (" + "; ".join(diff) + ")")
+            raise fail(f"post-state differs ({self._diff(st, post, st.post)})")
         if tuple(st.sent) != sent:
-            raise fail(f"messages sent differ: recorded {st.sent!r}, actual {sent!r}")
+            raise fail(
+                f"messages sent differ: recorded {self._msgs(st.sent)}, actual {self._msgs(sent)}"
+            )
         return self._next(s, pi, post, m, sent)

@@ -46,9 +46,13 @@ def make_solver(env: Environment, name: str = "z3", logic: Logic | str | None = 
             name=name, logic=logic, incremental=True, generate_models=True, random_seed=SEED
         )
     except NoSolverAvailableError as exc:  # pragma: no cover - depends on installation
+        import sys
+
+        # The extra only adds the solver's package: name it for this very interpreter,
+        # which works however ccverify was installed (a venv, a source tree, pipx).
         raise UsageError(
             f"the {name} solver is not installed here; install it with "
-            f"`pip install 'ccverify[{name}]'` (or `pip install {name}`)"
+            f"`{sys.executable} -m pip install {name}`"
         ) from exc
 
 

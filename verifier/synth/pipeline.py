@@ -23,10 +23,11 @@ Pipeline for one model (``synthesize``):
    on its own row (other roles ``*``), since every combination containing a
    non-monotone part is non-monotone.
 3. **Facts of a candidate.**  Monotone when every part is (the weakest proof wins);
-   granularity the largest of its parts'; *trivial* (granularity 1: one round per process
-   in every trace within the bound) candidates are rejected, since with a constant round
-   every protocol is closed.
-4. **Closure** of each monotone non-trivial candidate, with the real check
+   granularity the largest of its parts' (within ``bound``).  Granularity alone no longer
+   rejects a candidate: an attribute that never changes within ``bound`` (Raft's
+   commitIndex within 6) may change later, and whether a verdict on it says anything is
+   decided by its first crossing bound B (step 4), not by the facts' bound.
+4. **Closure** of each monotone candidate, with the real check
    (:func:`verifier.engines.dispatch.run_check`, ``CheckOptions(rounds=…)``): message tags are ghost
    values, the sender's attribute after the event.  For a candidate other than the
    declared rounds the model's declared *message* rounds are dropped (they claim the
@@ -35,12 +36,17 @@ Pipeline for one model (``synthesize``):
    own pysmt environment); every ``not closed`` counterexample is then confirmed by the
    explicit engine (:mod:`verifier.synth.confirm`).  Checks are made in priority order
    (declared round, candidates about the ``focus`` attribute, candidates the model lists,
-   then rank), at most ``max_checks`` of them; in a one-role model a pair whose other
-   component never changes within the bound shares the verdict of the remaining
-   attribute instead of being checked (NOTE(same-within-bound)).
+   then rank), at most ``max_checks`` of them.  Each check first computes the
+   candidate's B (:mod:`verifier.synth.bounds`) and is made at bound
+   ``max(bound, min(B + MARGIN, max_bound))``; a candidate with B beyond ``max_bound``
+   is *not reached* (never closed).  Every checked bound is at least B, so no bounded
+   verdict of synthesis is vacuous.  (An earlier version linked a pair whose other
+   component never changes within ``bound`` to the remaining attribute; that equivalence
+   holds within ``bound`` only, and checks now go deeper, so every pair is checked.)
 
 Rows are ranked by verdict (closed for all bounds, closed up to the bound, not closed,
-unknown, not checked, trivial, not monotone), then granularity (larger first).
+unknown, not reached, not checked, trivial, not monotone), then granularity (larger
+first).
 """
 
 from __future__ import annotations
@@ -51,14 +57,15 @@ import itertools
 import multiprocessing
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
 from dsl import ir
 from dsl.errors import UsageError
 from verifier.core.budget import BudgetExhausted
-from verifier.core.result import CheckOptions, CheckResult, Engine, Verdict
+from verifier.core.crossing import CrossingResult
+from verifier.core.result import CheckOptions, CheckResult, Engine, Verdict, describe_verdict
 from verifier.synth.attrs import (
     DECLARED,
     LISTED,
@@ -73,6 +80,7 @@ from verifier.synth.attrs import (
     pair_attributes,
     role_attributes,
 )
+from verifier.synth.bounds import candidate_bound, crossing_for, deepened, max_bound_of
 from verifier.synth.confirm import Confirmation, confirm_counterexample
 
 
@@ -92,10 +100,19 @@ class SynthOptions:
     # Candidates about this attribute are checked first (see RoundCandidate.about).
     focus: str | None = None
     confirm_nodes: int = 1_000_000  # node budget of each explicit confirmation
+    # The deepest bound a candidate is checked at (verifier.synth.bounds; None: the
+    # default, DEFAULT_MAX_BOUND or the bound if larger).
+    max_bound: int | None = None
 
     def __post_init__(self) -> None:
         if self.jobs < 1 or self.max_combos < 1 or (self.max_checks or 1) < 1:
             raise UsageError("--jobs, --max-combos and --max-checks must be at least 1")
+        max_bound_of(self.check.bound, self.max_bound)
+
+    @property
+    def deepest(self) -> int:
+        """The effective ``--max-bound``."""
+        return max_bound_of(self.check.bound, self.max_bound)
 
     @classmethod
     def of(cls, **kw: Any) -> SynthOptions:
@@ -179,6 +196,7 @@ class Status(enum.Enum):
     CLOSED_BOUNDED = "closed up to bound"
     NOT_CLOSED = "not closed"
     UNKNOWN = "unknown"
+    NOT_REACHED = "not reached"  # B beyond --max-bound: no non-vacuous bound in reach
     SKIPPED = "not checked"
     TRIVIAL = "trivial"
     NOT_MONOTONE = "not monotone"
@@ -209,18 +227,67 @@ class SynthRow:
     result: CheckResult | None = None
     confirmation: Confirmation | None = None
     note: str = ""
-    # Within the bound, the same rounds as this row's (NOTE(same-within-bound)).
-    same_as: SynthRow | None = None
+    # The candidate's first crossing bound B (docs/semantics.md, "Vacuity").
+    crossing: CrossingResult | None = None
+
+    @property
+    def monotone_ok(self) -> bool:
+        return self.monotone in (Mono.ALL_STATES, Mono.BOUNDED)
 
     @property
     def nontrivial_monotone(self) -> bool:
-        return self.monotone in (Mono.ALL_STATES, Mono.BOUNDED) and (self.granularity or 0) >= 2
+        """Monotone, and the verdict on it is an answer: closed for all bounds, not closed,
+        or closed up to a bound at least its B (never vacuous).  Granularity within the
+        facts' bound plays no part (see the module docstring, step 3)."""
+        return self.monotone_ok and self.answer
+
+    @property
+    def answer(self) -> bool:
+        """Whether the row's verdict answers anything (a non-vacuous verdict)."""
+        if self.status in (Status.CLOSED_ALL, Status.NOT_CLOSED):
+            return True
+        return self.status is Status.CLOSED_BOUNDED and self.vacuous is False
+
+    @property
+    def vacuous(self) -> bool | None:
+        return None if self.result is None else self.result.vacuous
+
+    @property
+    def checked_bound(self) -> int | None:
+        """The bound the verdict holds at (None: not checked)."""
+        return None if self.result is None else self.result.bound
 
     @property
     def cex_length(self) -> int | None:
         if self.result is not None and self.result.trace is not None:
             return len(self.result.trace)
-        return self.same_as.cex_length if self.same_as is not None else None
+        return None
+
+    def b_text(self) -> str:
+        """B in a table cell: ``11``, ``>= 13`` (not reached: a lower bound), ``inf`` (no
+        reachable crossing state) or ``-`` (not computed)."""
+        c = self.crossing
+        if c is None:
+            return "-"
+        if c.bound is not None:
+            return str(c.bound)
+        return "inf" if c.exhausted else f">= {c.lower}"
+
+    def describe(self, compact: bool = False) -> str:
+        """The row's verdict with the bound it holds at: ``closed up to bound 13``,
+        ``not closed (11 events)``, ``not reached (B >= 13)``, ``trivial``, …"""
+        if self.status is Status.NOT_REACHED:
+            if self.crossing is not None and self.crossing.exhausted:
+                return "not reached (B infinite: no reachable state is crossing)"
+            return f"not reached (B {self.b_text()})" if self.crossing else "not reached"
+        if self.result is not None:
+            text = describe_verdict(
+                self.status, self.result.bound, events=self.cex_length, compact=compact
+            )
+            if self.status is Status.CLOSED_BOUNDED and self.vacuous:
+                text += " (vacuous)"
+            return text
+        return self.status.value
 
 
 @dataclass
@@ -363,17 +430,36 @@ def strip_message_rounds(model: ir.Model) -> ir.Model:
 
 
 def check_candidate(
-    model: ir.Model, rounds: dict | None, copts: CheckOptions, confirm_nodes: int
-) -> tuple[CheckResult, Confirmation | None]:
-    """Closure of ``model`` with ``rounds``, and the explicit confirmation of a
-    counterexample.  The result is detached (it may cross a process boundary)."""
+    model: ir.Model,
+    rounds: dict | None,
+    copts: CheckOptions,
+    confirm_nodes: int,
+    max_bound: int | None = None,
+) -> tuple[CheckResult | None, Confirmation | None, CrossingResult]:
+    """The candidate's B, then its closure at the bound B calls for (module docstring,
+    step 4; picklable: run in worker processes), and the explicit confirmation of a
+    counterexample (the result detached: it may cross a process boundary).  No check
+    (None) when B is beyond ``max_bound`` (default: the bound).
+    ``copts.timeout`` covers the B search and the check together."""
     from verifier.engines.dispatch import run_check
 
-    result = run_check(model, dataclasses.replace(copts, rounds=rounds))
+    started = time.monotonic()
+    copts = dataclasses.replace(copts, rounds=rounds)
+    deepest = max_bound_of(copts.bound, max_bound if max_bound is not None else copts.bound)
+    crossing = crossing_for(model, copts, deepest)
+    k = candidate_bound(crossing, copts.bound, deepest)
+    if k is None:
+        return None, None, crossing
+    left = copts.timeout
+    if left is not None:
+        left = max(1.0, left - (time.monotonic() - started))
+    copts = deepened(copts, k, left)
+    result = run_check(model, copts)
+    result.crossing = crossing
     conf = None
     if result.verdict is Verdict.NOT_CLOSED and result.trace is not None:
         conf = confirm_counterexample(model, rounds, result.trace, copts.kprime, confirm_nodes)
-    return result.detached(), conf
+    return result.detached(), conf, crossing
 
 
 @dataclass(frozen=True)
@@ -384,14 +470,17 @@ class CheckTask:
     rounds: dict[str, tuple[ir.Expr, ...]] | None
     options: CheckOptions
     confirm_nodes: int
+    max_bound: int | None = None  # the deepest bound the candidate may be checked at
 
-    def __call__(self) -> tuple[CheckResult, Confirmation | None]:
-        return check_candidate(self.model, self.rounds, self.options, self.confirm_nodes)
+    def __call__(self) -> tuple[CheckResult | None, Confirmation | None, CrossingResult]:
+        return check_candidate(
+            self.model, self.rounds, self.options, self.confirm_nodes, self.max_bound
+        )
 
 
 def run_tasks(
     tasks: list[CheckTask], executor: Executor | None
-) -> Iterator[tuple[CheckResult, Confirmation | None]]:
+) -> Iterator[tuple[CheckResult | None, Confirmation | None, CrossingResult]]:
     """The results of ``tasks`` in order: with an executor every task is submitted now and
     the results are waited for as they are consumed; without one each task runs inline
     when its result is consumed."""
@@ -426,35 +515,6 @@ def _priority(row: SynthRow, rank: tuple, opts: SynthOptions) -> tuple:
     return (not c.declared, not c.about(opts.focus), not listed, rank)
 
 
-def _only_part(row: SynthRow) -> Attribute:
-    """The attribute of a one-role row (rows to check always have one)."""
-    part = row.candidate.parts[0]
-    assert part is not None
-    return part
-
-
-def _link_same(todo: list[SynthRow], facts: dict[Attribute, AttrFacts]) -> list[SynthRow]:
-    """NOTE(same-within-bound): in a one-role model, a component that never changes within
-    the bound is, on every trace of at most K events, the same constant (its initial value,
-    the same for all processes) at every process; dropping it maps rounds, tags and every
-    round-grouped κ assignment order-preservingly both ways (κ = (x, y) with y below the
-    constant maps to x - 1), so with K' = K the candidate has the same verdict as the one
-    without it.  Such a row is linked to that candidate's row instead of checked; the rows
-    still to check are returned."""
-    still = {e for a, f in facts.items() if a.arity == 1 and not f.changes for e in a.exprs}
-    by_exprs = {_only_part(r).exprs: r for r in todo}
-    out = []
-    for r in todo:
-        exprs = _only_part(r).exprs
-        kept = tuple(e for e in exprs if e not in still)
-        target = by_exprs.get(kept)
-        if kept != exprs and target is not None:
-            r.same_as = target
-        else:
-            out.append(r)
-    return out
-
-
 def plan(
     model: ir.Model, opts: SynthOptions, progress: Callable[[str], None] | None = None
 ) -> SynthPlan:
@@ -471,9 +531,9 @@ def plan(
         if mono is Mono.DROPS:
             status = Status.NOT_MONOTONE
         elif None in c.parts:
-            status = Status.TRIVIAL
+            status = Status.TRIVIAL  # other roles have no round: nothing to check
         else:
-            status = Status.TRIVIAL if (gran or 1) < 2 else Status.SKIPPED
+            status = Status.SKIPPED
         rows.append(SynthRow(c, mono, how, drop, drop_attr, gran, status))
     ranks: dict[int, tuple[int, int | str]]
     if len(model.roles) == 1:
@@ -490,11 +550,9 @@ def plan(
         (r for r in rows if r.status is Status.SKIPPED),
         key=lambda r: _priority(r, ranks[id(r)], opts),
     )
-    if len(model.roles) == 1 and opts.kprime == opts.bound:
-        todo = _link_same(todo, facts)
     if opts.max_checks is not None and len(todo) > opts.max_checks:
         notes.append(
-            f"{len(todo)} monotone non-trivial candidates, the first "
+            f"{len(todo)} monotone candidates, the first "
             f"{opts.max_checks} by priority checked (declared, about "
             f"{opts.focus or 'commit'}, listed, granularity)"
         )
@@ -504,9 +562,9 @@ def plan(
     copts = dataclasses.replace(opts.check, rounds=None)
     stripped = strip_message_rounds(model)
     tasks = [
-        CheckTask(model, None, copts, opts.confirm_nodes)
+        CheckTask(model, None, copts, opts.confirm_nodes, opts.deepest)
         if r.candidate.declared
-        else CheckTask(stripped, r.candidate.rounds(), copts, opts.confirm_nodes)
+        else CheckTask(stripped, r.candidate.rounds(), copts, opts.confirm_nodes, opts.deepest)
         for r in todo
     ]
     return SynthPlan(model, opts, facts, rows, todo, tasks, notes, start, attr_seconds)
@@ -514,27 +572,30 @@ def plan(
 
 def complete(p: SynthPlan, results, progress: Callable[[str], None] | None = None) -> SynthReport:
     """Step 4: record the closure results (in ``p.todo`` order) and rank the rows."""
-    for i, (row, (res, conf)) in enumerate(zip(p.todo, results)):
-        row.result, row.confirmation = res, conf
-        row.status = _STATUS_OF[res.verdict]
+    for i, (row, (res, conf, crossing)) in enumerate(zip(p.todo, results)):
+        row.result, row.confirmation, row.crossing = res, conf, crossing
+        if res is None:
+            row.status = Status.NOT_REACHED
+            row.note = f"{crossing.describe()}; --max-bound is {p.options.deepest}"
+        else:
+            row.status = _STATUS_OF[res.verdict]
+            if (
+                res.verdict is Verdict.NOT_CLOSED
+                and row.monotone is Mono.BOUNDED
+                and any(v.condition == "monotone" for v in res.violations)
+            ):
+                # Monotone only within the facts' bound: the deeper check found a trace
+                # lowering it, so the row is no answer to "is a monotone attribute enough".
+                row.status, row.monotone = Status.NOT_MONOTONE, Mono.DROPS
+                row.note = (
+                    f"lowered in the counterexample of {row.cex_length} events (beyond "
+                    f"the facts' bound {p.options.bound})"
+                )
         if conf is not None and conf.confirmed is False:
             row.status = Status.UNKNOWN
             row.note = f"the engines disagree: {conf.text}"
         if progress:
-            progress(
-                f"{p.model.name}: [{i + 1}/{len(p.todo)}] {row.candidate.text}: "
-                f"{res.verdict.value} ({res.stats.seconds:.1f} s)"
-            )
-    for row in p.rows:
-        t = row.same_as
-        if t is not None:
-            row.status = t.status if t.result is not None else Status.SKIPPED
-            if row.status is Status.CLOSED_ALL:  # the equivalence holds within the bound only
-                row.status = Status.CLOSED_BOUNDED
-            row.note = (
-                f"same rounds as {t.candidate.text} within the bound (the other "
-                f"components never change)"
-            )
+            progress(row_line(p, i, res, crossing=crossing))
     rows = sorted(
         p.rows,
         key=lambda r: (
@@ -556,6 +617,39 @@ def complete(p: SynthPlan, results, progress: Callable[[str], None] | None = Non
     )
 
 
+def row_line(
+    p: SynthPlan,
+    i: int,
+    res: CheckResult | None,
+    done: int | None = None,
+    crossing: CrossingResult | None = None,
+) -> str:
+    """The progress line of closure check ``i`` of ``p`` (``done``: how many finished;
+    ``res`` None: B out of reach, no check)."""
+    n = done if done is not None else i + 1
+    head = f"{p.model.name}: [{n}/{len(p.todo)}] {p.todo[i].candidate.text}: "
+    if res is None:
+        return head + f"not reached ({crossing.describe() if crossing else 'B unknown'})"
+    b = f", B = {crossing.bound}" if crossing is not None else ""
+    return head + f"{res.describe()} ({res.stats.seconds:.1f} s{b})"
+
+
+def gather(batches: list[tuple[SynthPlan, list]], progress: Callable[[str], None] | None):
+    """Wait for the futures of every ``(plan, futures)`` batch, reporting each result as it
+    completes (not in submission order); returns each batch's results in task order.
+    Works with any :mod:`concurrent.futures` executor's futures (a process pool, Dask's
+    ``Client.get_executor()``)."""
+    where = {f: (b, i) for b, (_, fs) in enumerate(batches) for i, f in enumerate(fs)}
+    finished = [0] * len(batches)
+    for f in as_completed(where):
+        b, i = where[f]
+        finished[b] += 1
+        if progress:
+            res, _, crossing = f.result()
+            progress(row_line(batches[b][0], i, res, finished[b], crossing))
+    return [[f.result() for f in fs] for _, fs in batches]
+
+
 def make_executor(jobs: int) -> ProcessPoolExecutor:
     """A pool of ``jobs`` worker processes (spawned: each imports ccverify afresh and
     makes its own pysmt environments)."""
@@ -575,7 +669,10 @@ def synthesize(
     if executor is None and opts.jobs > 1 and len(p.tasks) > 1:
         executor = own = make_executor(opts.jobs)
     try:
-        return complete(p, run_tasks(p.tasks, executor), progress)
+        if executor is None:
+            return complete(p, run_tasks(p.tasks, None), progress)
+        futures = [executor.submit(t) for t in p.tasks]
+        return complete(p, gather([(p, futures)], progress)[0], None)
     finally:
         if own is not None:
             own.shutdown(cancel_futures=True)
