@@ -120,6 +120,13 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--max-checks", type=int, default=None, help="default: every candidate")
     ap.add_argument("--timeout", type=float, default=600.0, help="per closure check")
+    ap.add_argument(
+        "--engine",
+        choices=[e.value for e in Engine],
+        default=Engine.AUTO.value,
+        help="engine of the closure checks (default auto: the one-step proof, then the "
+        "explicit bounded search)",
+    )
     ap.add_argument("--out", default=os.path.join(ROOT, "docs", "findings.md"))
     ap.add_argument("--json", default=None, help="also write the survey as JSON")
     args = ap.parse_args()
@@ -135,7 +142,7 @@ def main() -> int:
         max_checks=args.max_checks,
         max_bound=args.max_bound,
         timeout=args.timeout,
-        engine=Engine.SMT,
+        engine=Engine(args.engine),
     )
     start = time.monotonic()
     survey = run_survey(
@@ -146,6 +153,8 @@ def main() -> int:
     wall = time.monotonic() - start
     v = survey.versions
     flags = f"--bound {args.bound} --jobs {args.jobs} --timeout {args.timeout:g}"
+    if args.engine != Engine.AUTO.value:
+        flags += f" --engine {args.engine}"
     if args.max_bound is not None:
         flags += f" --max-bound {args.max_bound}"
     if args.max_checks is not None:

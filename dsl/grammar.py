@@ -36,3 +36,18 @@ def get_parser() -> lark.Lark:
         maybe_placeholders=True,
         start="start",
     )
+
+
+@functools.lru_cache(maxsize=1)
+def get_tuple_parser() -> lark.Lark:
+    """The same grammar started at ``tuple``: one round, observation or candidate (the
+    text of a ``--round`` / ``--observe`` option)."""
+    path = grammar_path()
+    return lark.Lark(
+        path.read_text(encoding="utf-8"),
+        parser="lalr",
+        lexer="basic",
+        propagate_positions=True,
+        maybe_placeholders=True,
+        start="tuple",
+    )

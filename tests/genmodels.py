@@ -5,6 +5,11 @@ of the reordering lemma.  The protocols have one role of 2-3 processes, a few sm
 integer variables, one or two message types, and edges with random guards, updates and
 sends; rounds are one variable or a pair.  They are small enough for the explicit engine
 to finish at the bounds the tests use.
+
+``protocols(pids=True)`` also draws how process ids are used (the symmetry reduction's
+cases): not at all, only symmetrically (a set of senders, ``q in seen`` guards, a map
+keyed by process), or asymmetrically (a ``leader: P`` variable whose default, process 0,
+names a process, and a guard ``self = leader``).
 """
 
 from __future__ import annotations
@@ -66,9 +71,10 @@ def body(draw, names: tuple[str, ...], msgs: tuple[str, ...], dest: str) -> list
 
 
 @st.composite
-def protocols(draw) -> str:
-    """A random protocol, as DSL text."""
+def protocols(draw, pids: bool = False) -> str:
+    """A random protocol, as DSL text (``pids``: module docstring)."""
     nprocs = draw(st.integers(2, 3))
+    flavour = draw(st.sampled_from(["none", "sym", "sym", "asym"])) if pids else "none"
     msgs = ("M", "A")[: draw(st.integers(1, 2))]
     declare = draw(st.booleans())
     round_vars = draw(st.sampled_from([("r",), ("r",), ("r", "x")]))
@@ -80,14 +86,21 @@ def protocols(draw) -> str:
     lines.append("role P[N] {")
     for v in VARS:
         lines.append(f"  var {v}: 0..{HI} = 0")
+    if flavour == "sym":
+        lines.append("  var seen: set[P]")
+        lines.append(f"  var last: map[P, 0..{HI}]")
+    elif flavour == "asym":
+        lines.append("  var leader: P")
     lines.append(f"  round ({', '.join(round_vars)})")
     state = VARS
     # A ping-like advance edge, so rounds move and messages of several rounds are in
     # flight; its extra updates are random.
     extra = draw(st.lists(st.sampled_from(VARS[1:]), max_size=1))
     ups = "".join(f"; {v} := {draw(int_expr(state))}" for v in extra)
+    lead = " and (self = leader or r > 0)" if flavour == "asym" else ""
     lines.append(
-        f"  action adv when r < {HI} {{ r := r + 1{ups}; broadcast {msgs[0]}(r) to P except self }}"
+        f"  action adv when r < {HI}{lead} {{ r := r + 1{ups}; "
+        f"broadcast {msgs[0]}(r) to P except self }}"
     )
     for i in range(draw(st.integers(0, 1))):
         guard = draw(bool_expr(state))
@@ -100,6 +113,13 @@ def protocols(draw) -> str:
             names = state + ("v",)
             guard = draw(bool_expr(names))
             stmts = draw(body(names, msgs, "q"))
+            if flavour == "sym" and draw(st.booleans()):
+                guard = f"({guard}) and not (q in seen)"
+                stmts = [*stmts, "seen := seen union {q}", "last[q] := v"]
+            elif flavour == "sym" and draw(st.booleans()):
+                guard = f"({guard}) and last[q] <= v"
+            elif flavour == "asym" and draw(st.booleans()):
+                guard = f"({guard}) and q = leader"
             lines.append(f"  on {m}(v) from q as on{m}{j} when {guard} {{ {'; '.join(stmts)} }}")
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -108,7 +108,11 @@ def test_unsupported_construct_is_a_model_error(tmp_path):
 
 
 def test_timeout_gives_unknown_and_exit_5():
-    r = run(ex("raft.cc"), "--bound", "9", "--timeout", "1", "--no-one-step", "-q")
+    r = run(ex("raft.cc"), "-k", "9", "--timeout", "1", "--no-one-step", "-q", "--engine", "smt")
+    assert r.returncode == 5, r.stdout
+    assert "unknown" in r.stdout and "time limit" in r.stdout
+    deep = ("-k", "11", "--round", "commitIndex", "--timeout", "1", "--engine", "explicit")
+    r = run(ex("raft.cc"), *deep, "-q")
     assert r.returncode == 5, r.stdout
     assert "unknown" in r.stdout and "time limit" in r.stdout
 
@@ -222,5 +226,5 @@ def test_output_paths_are_checked_before_the_check_runs(tmp_path):
 
 
 def test_timeout_while_encoding_a_huge_bound():
-    r = run(ex("raft.cc"), "--bound", "1000", "--timeout", "2", "-q")
+    r = run(ex("raft.cc"), "--bound", "1000", "--timeout", "2", "-q", "--engine", "smt")
     assert r.returncode == 5 and "while building the SMT encoding" in r.stdout

@@ -7,6 +7,7 @@ Exit codes (docs/semantics.md §8): 0 closed, 10 not closed, 5 unknown, 3 model 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import random
 import sys
@@ -65,6 +66,24 @@ def _model_args(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _round_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--round",
+        metavar="EXPR",
+        default=None,
+        help="use EXPR as the round instead of the declared one (per role: "
+        "'Server=commitIndex', 'Proposer=bal;Acceptor=bal'; a tuple is '(a, b)'); "
+        "declared message rounds are then ignored (tags are the ghost values)",
+    )
+    p.add_argument(
+        "--observe",
+        metavar="EXPR",
+        default=None,
+        help="what the projections observe instead of the declared observation "
+        "(same syntax as --round)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     top = _Parser(
         prog="ccverify",
@@ -94,10 +113,18 @@ def build_parser() -> argparse.ArgumentParser:
         )
         c.add_argument(
             "--engine",
-            choices=["smt", "explicit"],
-            default="smt",
-            help="smt: z3/cvc5 through pysmt, with the unbounded one-step proof "
-            "(default); explicit: exhaustive search, the reference",
+            choices=["auto", "smt", "explicit"],
+            default="auto",
+            help="auto: the engine the benchmarks show faster, named in the output "
+            "(default); smt: z3/cvc5 through pysmt, with the unbounded one-step proof; "
+            "explicit: exhaustive search, the reference",
+        )
+        _round_args(c)
+        c.add_argument(
+            "--no-symmetry",
+            action="store_true",
+            help="explicit engine: do not merge search nodes that differ by a "
+            "permutation of a symmetric role's processes",
         )
         c.add_argument(
             "--solver",
@@ -280,6 +307,7 @@ def _synth_parsers(sub) -> None:
     )
     _model_args(y)
     common(y)
+    _round_args(y)
     y.add_argument("--json", action="store_true", help="print one JSON object")
     y.add_argument("--brief", action="store_true", help="the table only, no traces")
     v = sub.add_parser(
@@ -448,6 +476,7 @@ def _check_options(args: argparse.Namespace) -> CheckOptions:
         smt2_dir=args.smt2,
         one_step=not args.no_one_step,
         strengthen=not args.no_strengthen,
+        symmetry=not args.no_symmetry,
     )
 
 
@@ -471,6 +500,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.smt2:
         _prepare_dump_dir(args.smt2)
     model = _load_model(args)
+    model, rounds, observe, notes = _round_options(args, model)
+    opts = dataclasses.replace(
+        opts,
+        rounds=rounds.exprs if rounds else None,
+        observe=observe.exprs if observe else None,
+    )
     progress = _progress_for(args, args.json or args.format == "sarif")
     from verifier.engines.dispatch import run_check
 
@@ -484,12 +519,44 @@ def cmd_check(args: argparse.Namespace) -> int:
     attach_crossing(model, opts, result, timeout=left, interp=result.interp, progress=progress)
     if progress is not None:
         progress.close()  # the live line goes before the report is printed
-    _report(args, result)
+    extra = {
+        "round": rounds.texts if rounds else None,
+        "observe": observe.texts if observe else None,
+        "message_rounds_ignored": rounds is not None,
+    }
+    _report(args, result, notes, extra)
     return result.verdict.exit_code
 
 
-def _report(args: argparse.Namespace, result: CheckResult) -> None:
-    """Print a check's result (``check``, ``explain``) and write the files asked for."""
+def _round_options(args: argparse.Namespace, model: Model):
+    """``--round`` and ``--observe``: the model to check (without declared message rounds
+    under ``--round``), the checked expressions per role, and lines saying what is used."""
+    from dsl.options import check_role_exprs, strip_message_rounds
+
+    overrides = _overrides(args.set)
+    rounds = observe = None
+    notes: list[str] = []
+    if args.round is not None:
+        rounds = check_role_exprs(model, "--round", args.round, overrides)
+        model = strip_message_rounds(model)
+        notes.append(
+            "round: "
+            + "; ".join(f"{r} = {t}" for r, t in rounds.texts.items())
+            + " (--round; declared message rounds ignored: tags are the senders' rounds)"
+        )
+    if args.observe is not None:
+        observe = check_role_exprs(model, "--observe", args.observe, overrides)
+        notes.append(
+            "observe: " + "; ".join(f"{r} = {t}" for r, t in observe.texts.items()) + " (--observe)"
+        )
+    return model, rounds, observe, notes
+
+
+def _report(
+    args: argparse.Namespace, result: CheckResult, notes: list[str] | tuple = (), extra=None
+) -> None:
+    """Print a check's result (``check``, ``explain``) and write the files asked for;
+    ``notes`` are lines printed first, ``extra`` keys added to the JSON object."""
     from verifier.core.files import STDOUT, atomic_write
     from verifier.core.result import Verdict
     from verifier.output import explain as ex
@@ -505,6 +572,7 @@ def _report(args: argparse.Namespace, result: CheckResult) -> None:
         trace, sample = ex.sample_trace(interp, args.bound, args.seed), True
     if args.json:
         body = result_json(result)
+        body.update(extra or {})
         if explaining and trace is not None:
             body["reordering"] = ex.reordering_json(interp, trace, sample=sample, seed=args.seed)
         _print_json(envelope(args.command, body))
@@ -513,7 +581,7 @@ def _report(args: argparse.Namespace, result: CheckResult) -> None:
 
         print(json.dumps(sarif_log(interp, result, version=ccverify_version()), indent=2))
     else:
-        parts = result_view(result, full=args.full)
+        parts = [*notes, *result_view(result, full=args.full)]
         if explaining and trace is not None:
             parts += [""] + explain_view(
                 interp,
@@ -699,6 +767,7 @@ def cmd_synth(args) -> int:
 
     opts = _synth_options(args)
     model, _ = _load(args)
+    model, opts = _synth_rounds(args, model, opts)
     progress = _progress_for(args, args.json)
     with _executor(args) as executor:
         report = synthesize(model, opts, progress, executor)
@@ -709,6 +778,39 @@ def cmd_synth(args) -> int:
     else:
         print(format_report(report, details=not args.brief))
     return 0
+
+
+def _synth_rounds(args, model, opts):
+    """``synth --round``: the expression becomes a listed candidate of its role, checked
+    first; ``synth --observe``: the observation replaces the declared one."""
+    import dataclasses
+
+    from dsl import ir
+    from dsl.options import check_role_exprs, with_observe
+
+    overrides = _overrides(args.set)
+    if args.observe is not None:
+        model = with_observe(
+            model, check_role_exprs(model, "--observe", args.observe, overrides).exprs
+        )
+    if args.round is not None:
+        rounds = check_role_exprs(model, "--round", args.round, overrides)
+        model = dataclasses.replace(
+            model,
+            roles=tuple(
+                dataclasses.replace(
+                    r,
+                    candidates=(ir.Candidate(rounds.texts[r.name], rounds.exprs[r.name]),)
+                    + r.candidates,
+                )
+                if r.name in rounds.exprs
+                else r
+                for r in model.roles
+            ),
+        )
+        if opts.focus is None:
+            opts = dataclasses.replace(opts, focus=next(iter(rounds.texts.values())))
+    return model, opts
 
 
 def cmd_survey(args) -> int:

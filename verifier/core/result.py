@@ -42,6 +42,7 @@ class Verdict(enum.Enum):
 class Engine(enum.Enum):
     SMT = "smt"
     EXPLICIT = "explicit"
+    AUTO = "auto"  # dispatch.choose_engine picks one of the two
 
 
 @dataclass(frozen=True)
@@ -56,12 +57,15 @@ class CheckOptions:
     smt2_dir: str | None = None
     # Round expressions per role replacing the declared ones (round-attribute synthesis).
     rounds: dict[str, tuple[Expr, ...]] | None = None
+    # Observe expressions per role replacing the declared ones (``--observe``).
+    observe: dict[str, tuple[Expr, ...]] | None = None
     # Stop the explicit engine after this many search nodes (verdict unknown).
     max_nodes: int = 5_000_000
     one_step: bool = True  # try the unbounded one-step proof first
     # When the one-step proofs fail, search for invariants that make one go through
     # (Houdini over candidate templates; verifier.engines.unbounded, step 4).
     strengthen: bool = True
+    symmetry: bool = True  # explicit engine: canonicalise nodes under symmetric roles
 
     def __post_init__(self) -> None:
         # NOTE(options): the one place where a check's limits are validated; the CLI maps
@@ -104,6 +108,9 @@ class Stats:
     solver_calls: int = 0
     refuted: int = 0  # suspicious traces shown to have a grouped equivalent
     nodes: int = 0  # explicit search nodes
+    symmetry: str = ""  # explicit engine: "Server × 3" when nodes were canonicalised
+    witness_searches: int = 0  # explicit engine: targeted witness searches run
+    auto: bool = False  # the engine was chosen by ``--engine auto``
     per_bound: list[dict] = field(default_factory=list)
 
 

@@ -39,6 +39,19 @@ class Message:
     dst: Proc
     tag: Round
 
+    # NOTE(message-hash): messages are hashed over and over (network sets, inboxes, the
+    # symmetry reduction's tables), so the hash is computed once per object.  It is not
+    # pickled: string hashes differ between processes.
+    def __hash__(self) -> int:
+        h = self.__dict__.get("_hash")
+        if h is None:
+            h = hash((self.type, self.fields, self.src, self.dst, self.tag))
+            object.__setattr__(self, "_hash", h)
+        return h
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
+
 
 @dataclass(frozen=True)
 class GState:

@@ -37,6 +37,7 @@ from verifier.semantics.conditions import (
     trace_violations,
 )
 from verifier.semantics.interp import Interpreter
+from verifier.semantics.symmetry import Canonicalizer, symmetric_roles
 
 # A node of the grouped search: global state, least kappa of the next event, projections.
 GroupedNode = tuple[GState, Round | None, Projections]
@@ -96,20 +97,32 @@ def explicit_check(
     model: Model,
     opts: CheckOptions,
     progress: Callable[[str], None] | None = None,
+    targeted: bool = True,
     *,
     interp: Interpreter | None = None,
 ) -> CheckResult:
     """Decide closure up to ``opts.bound`` by exhaustive search (see module docstring).
+
+    ``targeted`` (the default) searches for witnesses per suspicious node; False enumerates
+    every round-grouped trace first (the unreduced search the tests compare with).
     ``interp`` is the model compiled with ``opts.rounds`` when the caller has one."""
     start = time.monotonic()
     if interp is None:
         interp = Interpreter(model, opts.rounds)
     budget = Budget(opts.timeout, opts.max_nodes, start, label="explicit search")
     stats = Stats()
+    canon = None
+    if opts.symmetry:
+        roles = symmetric_roles(interp.model, opts.rounds)
+        if roles:
+            canon = Canonicalizer(interp, roles)
+            stats.symmetry = canon.description
 
     def done(verdict: Verdict, **kw) -> CheckResult:
         stats.seconds = time.monotonic() - start
         stats.nodes = budget.nodes
+        if targeted:
+            stats.witness_searches = witnesses.searches
         return CheckResult(
             verdict,
             opts.bound,
@@ -121,72 +134,189 @@ def explicit_check(
             **kw,
         )
 
+    witnesses = WitnessSearch(interp, opts.kprime, budget, canon)
     if opts.one_step:
         proof = reachable_conditions(interp, budget)
         if proof:
             return done(Verdict.CLOSED_ALL, reason=proof, proof=Proof("exhaustive exploration"))
-    grouped = grouped_projections(interp, opts.kprime, budget)
-    if grouped is None:
-        return done(Verdict.UNKNOWN, reason=budget.reason + " (grouped search)")
-    if progress:
-        progress(f"explicit: {len(grouped)} grouped projection tuples up to {opts.kprime} events")
+    has_witness: Callable[[Projections], bool | None]
+    if targeted:
+        has_witness = witnesses.exists
+    else:
+        grouped = grouped_projections(interp, opts.kprime, budget)
+        if grouped is None:
+            return done(Verdict.UNKNOWN, reason=budget.reason + " (grouped search)")
+        if progress:
+            progress(
+                f"explicit: {len(grouped)} grouped projection tuples up to {opts.kprime} events"
+            )
+
+        def in_grouped(projs: Projections) -> bool | None:
+            return projs in grouped
+
+        has_witness = in_grouped
+
     pidx = proc_index(interp)
-    root = (interp.initial(), initial_projections(interp))
+    s0, p0 = interp.initial(), initial_projections(interp)
+    key = canon.key if canon is not None else _plain_key
+    root = key(s0, p0)
     parents: dict = {root: None}
-    frontier = [root]
+    # A frontier entry: key, state, projections, clean (reached by a path whose events all
+    # meet the local conditions: the reordering lemma gives it a witness).
+    frontier: list[list] = [[root, s0, p0, True]]
+    # Whether an event breaks a local condition, per Step object (NOTE(step-memo): the
+    # interpreter hands out the same objects again and keeps them alive).
+    bad: dict[int, bool] = {}
+
+    def breaks(step: Step) -> bool:
+        b = bad.get(id(step))
+        if b is None:
+            b = bad[id(step)] = bool(step_violations(interp, 0, step))
+        return b
+
+    def counterexample(steps: tuple[Step, ...], depth: int, nodes: int) -> CheckResult:
+        # The last bound, stopped at its counterexample (docs/output.md).
+        stats.per_bound.append(
+            {
+                "bound": depth,
+                "nodes": nodes,
+                "seconds": round(time.monotonic() - start, 3),
+                "complete": False,
+            }
+        )
+        trace = interp.replay(steps)
+        return done(
+            Verdict.NOT_CLOSED,
+            trace=trace,
+            depth=depth,
+            violations=trace_violations(interp, trace),
+        )
+
+    def stop(depth: int, where: str) -> CheckResult:
+        return done(Verdict.UNKNOWN, depth=depth - 1, reason=budget.reason + f" ({where})")
+
     tick = getattr(progress, "tick", None)  # live progress during a bound, if shown
     for depth in range(1, opts.bound + 1):
-        nxt: list = []
+        last = depth == opts.bound
+        level: dict = {}
+        checked = 0
         if tick:
             tick(depth=depth, nodes=budget.nodes)
-        for node in frontier:
-            state, projs = node
+        for ckey, state, projs, clean in frontier:
             for step, post in interp.successors(state):
-                child = (post, extend_projections(interp, projs, pidx[step.proc], step))
+                p2 = extend_projections(interp, projs, pidx[step.proc], step)
+                c2 = clean and not breaks(step)
+                # A stuttering event keeps projections already known to have a witness.
+                ok = c2 or p2 is projs
+                if last:
+                    # Nothing is expanded below the bound: only suspicious nodes matter.
+                    if ok:
+                        continue
+                    if not budget.spend():
+                        return stop(depth, f"trace search at depth {depth}")
+                    checked += 1
+                    found = has_witness(p2)
+                    if found is None:
+                        return stop(depth, f"witness search at depth {depth}")
+                    if not found:
+                        steps = _rebuild(parents, ckey) + (step,)
+                        return counterexample(steps, depth, checked)
+                    continue
+                child = key(post, p2)
+                entry = level.get(child)
+                if entry is not None:
+                    if ok and not entry[4]:
+                        entry[4] = True
+                    if c2 and not entry[3]:
+                        entry[3] = True
+                    continue
                 if child in parents:
                     continue
                 if not budget.spend():
-                    return done(
-                        Verdict.UNKNOWN,
-                        depth=depth - 1,
-                        reason=budget.reason + f" (trace search at depth {depth})",
-                    )
-                parents[child] = (node, step)
+                    return stop(depth, f"trace search at depth {depth}")
+                parents[child] = (ckey, step)
+                level[child] = [child, post, p2, c2, ok]
                 if tick and not budget.nodes % 512:
                     tick(nodes=budget.nodes)
-                if child[1] not in grouped:
-                    # The last bound, stopped at its counterexample (docs/output.md).
-                    stats.per_bound.append(
-                        {
-                            "bound": depth,
-                            "nodes": len(nxt) + 1,
-                            "seconds": round(time.monotonic() - start, 3),
-                            "complete": False,
-                        }
-                    )
-                    trace = interp.replay(_rebuild(parents, child))
-                    return done(
-                        Verdict.NOT_CLOSED,
-                        trace=trace,
-                        depth=depth,
-                        violations=trace_violations(interp, trace),
-                    )
-                nxt.append(child)
+        for child, _, p2, _, ok in level.values():
+            if ok:
+                continue
+            found = has_witness(p2)
+            if found is None:
+                return stop(depth, f"witness search at depth {depth}")
+            if not found:
+                return counterexample(_rebuild(parents, child), depth, len(level))
+        frontier = [e[:4] for e in level.values()]
+        count = checked if last else len(frontier)
         stats.per_bound.append(
-            {"bound": depth, "nodes": len(nxt), "seconds": round(time.monotonic() - start, 3)}
+            {"bound": depth, "nodes": count, "seconds": round(time.monotonic() - start, 3)}
         )
         if progress:
+            what = "suspicious trace nodes checked" if last else "trace nodes"
             progress(
-                f"bound {depth}: {len(nxt)} trace nodes, no counterexample "
+                f"bound {depth}: {count} {what}, no counterexample "
                 f"({time.monotonic() - start:.1f} s)"
             )
-        frontier = nxt
     return done(
         Verdict.CLOSED_BOUNDED,
         depth=opts.bound,
         reason=f"every trace of at most {opts.bound} events has a round-grouped "
         f"equivalent of at most {opts.kprime} events (exhaustive search)",
     )
+
+
+def _plain_key(state: GState, projs: Projections) -> tuple:
+    return (state, projs)
+
+
+class WitnessSearch:
+    """Targeted witness search: does a round-grouped trace of at most ``kprime`` events
+    have projections ``target``?  A breadth-first search over grouped nodes keeping only
+    those whose projections are prefixes of the target's, with enough events left to
+    complete them (an event extends at most its own process's projection, by one
+    observation, so a grouped event whose observation change is not the next one the
+    target expects is pruned).  Answers are memoised per projection orbit."""
+
+    def __init__(self, interp: Interpreter, kprime: int, budget: Budget, canon=None):
+        self.interp = interp
+        self.kprime = kprime
+        self.budget = budget
+        self.canon = canon
+        self.memo: dict = {}
+        self.searches = 0
+
+    def exists(self, target: Projections) -> bool | None:
+        """True, False, or None when the budget ran out."""
+        mkey = self.canon.proj_key(target) if self.canon is not None else target
+        hit = self.memo.get(mkey)
+        if hit is not None:
+            return hit
+        self.searches += 1
+        kprime = self.kprime
+
+        def viable(projs: Projections, used: int) -> bool:
+            missing = 0
+            for have, want in zip(projs, target):
+                if have is not want:
+                    n = len(have)
+                    if n > len(want) or want[:n] != have:
+                        return False
+                    missing += len(want) - n
+            return missing <= kprime - used
+
+        if initial_projections(self.interp) == target:
+            self.memo[mkey] = True
+            return True
+        budget = self.budget
+        answer = False
+        for (_, _, projs), _ in grouped_nodes(self.interp, kprime, viable):
+            if not budget.spend():
+                return None
+            if projs == target:
+                answer = True
+                break
+        self.memo[mkey] = answer
+        return answer
 
 
 def reachable_conditions(interp: Interpreter, budget: Budget, cap: int = 20_000) -> str:

@@ -43,6 +43,54 @@ def _allowed(method: str) -> str:
     return ""
 
 
+def one_step_proof(
+    model: Model, opts: CheckOptions, *, interp: Interpreter | None = None
+) -> CheckResult | None:
+    """The unbounded proofs alone (``--engine auto`` tries them first;
+    verifier.engines.unbounded): the ``closed (all bounds)`` result naming its proof, or
+    None when they fail or the solver cannot tell."""
+    from verifier.engines.unbounded import prove_unbounded
+
+    start = time.monotonic()
+    budget = Budget(opts.timeout, start=start)
+    counter = CallCounter()
+    if interp is None:
+        interp = Interpreter(model, opts.rounds)
+        interp.initial()
+    env = Environment()
+    queries: list[Query] = []
+
+    def query(label: str) -> Query:
+        q = Query(env, opts.solver, label, budget=budget, dump_dir=opts.smt2_dir, counter=counter)
+        queries.append(q)
+        return q
+
+    try:
+        attempt = prove_unbounded(model, opts, env, query, budget, None, interp)
+    except (EncodingTimeout, BudgetExhausted):
+        return None
+    finally:
+        for q in queries:
+            q.close()
+    if attempt.proof is None:
+        return None
+    stats = Stats(seconds=time.monotonic() - start, solver_calls=counter.calls)
+    return CheckResult(
+        Verdict.CLOSED_ALL,
+        opts.bound,
+        opts.kprime,
+        Engine.SMT,
+        opts.solver,
+        stats=stats,
+        interp=interp,
+        reason=f"no event from any state {_allowed(attempt.proof.method)}breaks "
+        f"a local condition ({attempt.proof.method} proof, reordering lemma)",
+        proof=attempt.proof,
+        notes=tuple(attempt.notes),
+        cti=attempt.invariant_cti,
+    )
+
+
 def smt_check(
     model: Model,
     opts: CheckOptions,

@@ -232,6 +232,8 @@ def result_json(result: CheckResult) -> dict:
         "solver_calls": s.solver_calls,
         "refuted": s.refuted,
         "nodes": s.nodes,
+        "engine_auto": s.auto,
+        "symmetry": s.symmetry or None,
         **crossing_json(interp, result),
     }
 

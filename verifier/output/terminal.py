@@ -143,6 +143,8 @@ def stats_line(result: CheckResult) -> Text:
         if result.engine.value == "smt"
         else f", {s.nodes} search nodes"
     )
+    if s.symmetry:
+        extra += f", symmetry: {s.symmetry}"
     return Text(
         f"[{engine}: bound {result.bound}, witness bound {result.witness_bound}, "
         f"{s.seconds:.2f} s{extra}]",

@@ -78,9 +78,19 @@ def _as_round(vals: tuple) -> Round:
 class Interpreter:
     """Explicit-state semantics of one model instance."""
 
-    def __init__(self, model: Model, rounds: dict[str, tuple[Expr, ...]] | None = None):
+    def __init__(
+        self,
+        model: Model,
+        rounds: dict[str, tuple[Expr, ...]] | None = None,
+        observe: dict[str, tuple[Expr, ...]] | None = None,
+    ):
         """`rounds` overrides the round expressions per role name (used by round-attribute
-        synthesis); message tags are computed with the effective rounds."""
+        synthesis); message tags are computed with the effective rounds.  `observe`
+        overrides the observe clauses per role name (``--observe``)."""
+        if observe:
+            from dsl.options import with_observe
+
+            model = with_observe(model, observe)
         self.model = model
         rounds = dict(rounds or {})
         # The round expressions in use, per role (the declared ones unless overridden).
@@ -110,6 +120,7 @@ class Interpreter:
         self._sort_keys: dict[Message, object] = {}
         self._expr_cache: dict[tuple[str, int], tuple[tuple[Expr, ...], Callable]] = {}
         self._initial: GState | None = None
+        self._step_memo: tuple[dict, ...] = tuple({} for _ in self.procs)  # NOTE(step-memo)
 
     # ------------------------------------------------------------------ compilation
 
@@ -297,35 +308,52 @@ class Interpreter:
                 group.sort(key=self._msg_key)  # type: ignore[arg-type]
         return box, counts
 
+    def _edge_steps(self, pi: int, ce: _CEdge, pre: Local, msg: Message | None) -> tuple[Step, ...]:
+        """The events of edge ``ce`` at process number ``pi`` from local state ``pre``
+        (consuming ``msg`` for a receive edge), one per parameter valuation that fires."""
+        p = self.procs[pi]
+        out = []
+        for params in ce.valuations:
+            r = self._fire(pi, ce, pre, params, msg)
+            if isinstance(r, str):
+                continue
+            post, sent = r
+            out.append(Step(p, ce.edge.name, params, msg, sent, pre, post))
+        return tuple(out)
+
     def successors(self, s: GState) -> list[tuple[Step, GState]]:
         """Every enabled non-inert event from ``s`` with its successor state, in the order
-        of NOTE(successor-order)."""
+        of NOTE(successor-order).
+
+        NOTE(step-memo): an event depends only on its process, edge, local pre-state and
+        consumed message, so the events of each (process, local state, edge, message) are
+        computed once and kept (the same Step objects are returned again)."""
         result: list[tuple[Step, GState]] = []
         box, counts = self._inbox(s)
-        fire, nxt = self._fire, self._next
+        nxt, memos, edge_steps = self._next, self._step_memo, self._edge_steps
         for pi, p in enumerate(self.procs):
             pre = s.locals[pi]
-            for ce in self._proc_roles[pi].edges:
-                e = ce.edge
+            memo = memos[pi].get(pre)
+            if memo is None:
+                memo = memos[pi][pre] = {}
+            for ei, ce in enumerate(self._proc_roles[pi].edges):
                 if not ce.receive:
-                    for params in ce.valuations:
-                        r = fire(pi, ce, pre, params, None)
-                        if isinstance(r, str):
-                            continue
-                        post, sent = r
-                        step = Step(p, e.name, params, None, sent, pre, post)
-                        result.append((step, nxt(s, pi, post, None, sent, counts)))
+                    steps = memo.get(ei)
+                    if steps is None:
+                        steps = memo[ei] = edge_steps(pi, ce, pre, None)
+                    for step in steps:
+                        result.append((step, nxt(s, pi, step.post, None, step.sent, counts)))
                     continue
+                e = ce.edge
                 for m in box.get((p, e.msg), ()):  # type: ignore[arg-type]
                     if e.sender_role is not None and m.src.role != e.sender_role:
                         continue
-                    for params in ce.valuations:
-                        r = fire(pi, ce, pre, params, m)
-                        if isinstance(r, str):
-                            continue
-                        post, sent = r
-                        step = Step(p, e.name, params, m, sent, pre, post)
-                        result.append((step, nxt(s, pi, post, m, sent, counts)))
+                    key = (ei, m)
+                    steps = memo.get(key)
+                    if steps is None:
+                        steps = memo[key] = edge_steps(pi, ce, pre, m)
+                    for step in steps:
+                        result.append((step, nxt(s, pi, step.post, m, step.sent, counts)))
         return result
 
     # ------------------------------------------------------------------ replay
