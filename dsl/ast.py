@@ -342,7 +342,20 @@ class OnItem:
     span: Span
 
 
-Item = Union[VarItem, RoundItem, ObserveItem, CandidatesItem, ActionItem, OnItem]
+@dataclass(frozen=True)
+class InvariantItem:
+    """``invariant E`` (``msg`` None) or ``invariant on MSG(b1, ...) from q[: ROLE] => E``."""
+
+    text: str  # the source text after the keyword
+    expr: Expr
+    msg: Ident | None
+    bindings: tuple[Ident, ...]
+    sender: Ident | None
+    sender_role: Ident | None
+    span: Span
+
+
+Item = Union[VarItem, RoundItem, ObserveItem, CandidatesItem, ActionItem, OnItem, InvariantItem]
 
 # --------------------------------------------------------------------- declarations
 

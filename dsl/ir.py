@@ -519,6 +519,28 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Invariant:
+    """A claimed invariant of a role, checked to be inductive before it is used
+    (docs/algorithm.md, "Invariants").
+
+    Local form (``msg`` None): ``expr`` (a Bool over the role's state and ``self``) holds
+    in the local state of every process of the role, in every reachable global state.
+    Message form: for every in-flight message of type ``msg`` sent by a process of
+    ``sender_role`` to a process ``p`` of the role, ``expr`` holds over ``p``'s state,
+    ``self`` (= ``p``), the message's fields (bound positionally to ``bindings``, ``_``
+    ignores one, NameKind.FIELD) and its sender (``sender``, NameKind.SENDER; None when
+    not bound).  ``text`` is the declaration's source text."""
+
+    text: str
+    expr: Expr
+    msg: str | None = None
+    bindings: tuple[str, ...] = ()
+    sender: str | None = None
+    sender_role: str | None = None
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
 class Role:
     name: str
     count: int
@@ -528,6 +550,7 @@ class Role:
     candidates: tuple[Candidate, ...]
     edges: tuple[Edge, ...]
     span: Span | None = _span()
+    invariants: tuple[Invariant, ...] = ()
 
     @property
     def proc_type(self) -> ProcType:

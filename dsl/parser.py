@@ -408,6 +408,26 @@ class _ToAst(Transformer):
             span=self._span(meta),
         )
 
+    def _item_text(self, meta, skip: str) -> str:
+        text = _COMMENT_RE.sub("", self._text[meta.start_pos : meta.end_pos])
+        return " ".join(text.split()).removeprefix(skip).strip()
+
+    def invariant_item(self, meta, c):
+        text = self._item_text(meta, "invariant")
+        return ast.InvariantItem(text, c[0], None, (), None, None, self._span(meta))
+
+    def msg_invariant_item(self, meta, c):
+        msg, binds, sender, srole, expr = c
+        return ast.InvariantItem(
+            self._item_text(meta, "invariant"),
+            expr,
+            self._ident(msg),
+            binds or (),
+            self._ident(sender),
+            None if srole is None else self._ident(srole),
+            self._span(meta),
+        )
+
     def bindings(self, meta, c):
         return tuple(self._ident(t) for t in c)
 

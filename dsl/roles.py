@@ -102,7 +102,12 @@ class RoleChecker:
             for c in item.candidates
         )
         edges = self._edges(decl)
-        role = ir.Role(name, self.proc.count, vars_, rnd, obs, cands, edges, span=decl.span)
+        invs = tuple(
+            self._invariant(item) for item in decl.items if isinstance(item, ast.InvariantItem)
+        )
+        role = ir.Role(
+            name, self.proc.count, vars_, rnd, obs, cands, edges, span=decl.span, invariants=invs
+        )
         return role, self.uses
 
     def _attrs(self, exprs: tuple[ast.Expr, ...], env: Env, what: str) -> tuple[ir.Expr, ...]:
@@ -144,6 +149,55 @@ class RoleChecker:
                 f"cannot initialize '{name}' of type '{ty}' with a value of type '{init.ty}'",
             )
         return ir.VarDecl(name, ty, init, span=v.span)
+
+    # -------------------------------------------------------------- invariants
+
+    def _invariant(self, item: ast.InvariantItem) -> ir.Invariant:
+        """``invariant E`` over the state and ``self``; the message form also sees the
+        message's fields (bound positionally) and its sender, like a receive edge."""
+        env = Env(
+            where=f"an invariant of role '{self.proc.role}'",
+            role=self.proc,
+            self_ok=True,
+            state=self.state,
+            state_ok=True,
+            scopes=[{}],
+        )
+        if item.msg is None:
+            expr = self.x.check_bool(item.expr, env, "an invariant")
+            return ir.Invariant(item.text, expr, span=item.span)
+        assert item.sender is not None
+        msg = self.messages.get(item.msg.name)
+        fields: tuple[tuple[str, Type], ...] = ()
+        if msg is None:
+            self.error(
+                item.msg.span,
+                f"unknown message '{item.msg.name}'{suggest(item.msg.name, self.messages)}",
+            )
+        else:
+            fields = msg.fields
+            if len(fields) != len(item.bindings):
+                self.error(
+                    item.msg.span,
+                    f"message '{msg.name}' has {_fields(len(fields))}, {len(item.bindings)} bound",
+                )
+        scope = env.scopes[0]
+        for i, b in enumerate(item.bindings):
+            ty = fields[i][1] if i < len(fields) else ERR
+            self.x.declare(env, scope, b.name, b.span, NameKind.FIELD, ty)  # type: ignore
+        sender_role = self._sender_role(item)
+        sender_ty = self.g.roles.get(sender_role, ERR) if sender_role else ERR
+        self.x.declare(env, scope, item.sender.name, item.sender.span, NameKind.SENDER, sender_ty)  # type: ignore[arg-type]
+        expr = self.x.check_bool(item.expr, env, "a message invariant")
+        return ir.Invariant(
+            item.text,
+            expr,
+            msg=item.msg.name,
+            bindings=tuple(b.name for b in item.bindings),
+            sender=None if item.sender.name == "_" else item.sender.name,
+            sender_role=sender_role,
+            span=item.span,
+        )
 
     # ------------------------------------------------------------------- edges
 
@@ -257,7 +311,7 @@ class RoleChecker:
             span=item.span,
         )
 
-    def _sender_role(self, item: ast.OnItem) -> str | None:
+    def _sender_role(self, item: ast.OnItem | ast.InvariantItem) -> str | None:
         if item.sender_role is not None:
             role = item.sender_role.name
             if role not in self.g.roles:
@@ -268,6 +322,7 @@ class RoleChecker:
             return role
         if len(self.g.roles) == 1:
             return next(iter(self.g.roles))
+        assert item.sender is not None  # a message invariant binds its sender like `on`
         self.error(
             item.sender.span,
             f"the sender's role is required because the model has "

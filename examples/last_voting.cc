@@ -40,11 +40,15 @@
 #      keeps the round: round(pre) = tag = round(post).
 #   (The HO model is communication-closed by construction; this checks that the
 #   asynchronous realisation keeps it so.)
-#   Note: without `ph = Collect` in the guard of `start`, the verdict is only "closed up
-#   to bound k": the one-step proof ranges over all states, and in the unreachable state
-#   (not started, ph = Propose) `start` would send EST tagged (φ, Propose) while EST
-#   declares (φ, Collect) (condition 2).  The conjunct states a reachable-state fact
-#   (ph stays Collect until `start`), it removes no reachable behavior.
+#   The one-step proof ranges over all states allowed by the invariant below, reachable
+#   or not.  `start` has the guard of Algorithm 3's initialization (`not started`); in
+#   the unreachable state (not started, ph = Propose) it would send EST tagged
+#   (φ, Propose) while EST declares (φ, Collect) (condition 2).  The invariant
+#   `not started => ph = Collect` (every edge but `start` needs `started`, and `start`
+#   sets it; initially ph = Collect) rules that state out; ccverify checks it inductive
+#   and proves closure by "one-step with invariants".  (An earlier version of this model
+#   wrote `ph = Collect` into the guard of `start` instead: the same fact, stated as a
+#   guard, which let the plain one-step proof through.)
 #
 # Machine-readable summary of the expectation above (read by tests/test_corpus.py):
 # expect: closed-all at bound 6
@@ -80,11 +84,10 @@ role P[N] {
   var best_ts: 0..MAXPHI = 0
   var nack: 0..N = 0
   round (phi, ph)
+  invariant not started => ph = Collect   # checked inductive (see header)
 
-  # initialization, and the send of round (1, Collect).  `ph = Collect` holds in every
-  # reachable state with `not started`; it is in the guard so that the one-step proof
-  # (which ranges over ALL states) does not trip on unreachable ones (see header)
-  action start(v: V) when not started and ph = Collect {
+  # initialization, and the send of round (1, Collect)
+  action start(v: V) when not started {
     started := true
     x := v
     send EST(phi, x, ts) to coord

@@ -38,6 +38,11 @@
 #   3. receive in window: requests are received only when t >= currentTerm and leave the
 #      server in term exactly t (round(pre) <= tag = round(post)); responses only when
 #      t = currentTerm, with the term unchanged.
+# With the declared message rounds dropped (tags ghost values, as synthesis checks the
+# attributes it finds), the same proof goes through with the inferred message rounds
+# `tag = (term)` for all four message types (every send carries currentTerm after the
+# event in its `term` field): closed for all bounds by "one-step with inferred message
+# rounds", with the handlers unchanged (tests/test_unbounded.py).
 # So Raft with the term as the round IS communication-closed once the stale-request
 # answers of raft.tla are replaced by drops; raft.cc's counterexample (a stale
 # RequestVote answered with a higher-term refusal that moves the candidate to the new

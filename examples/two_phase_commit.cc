@@ -36,12 +36,14 @@
 #   Phase = VoteRequest < Vote < Decision < Ack; every message declares its phase.
 #
 # Expected verdict: CLOSED (all bounds), by the one-step proof of the local conditions,
-# which hold in every state:
-# (The one-step proof ranges over all states, reachable or not, so each guard states the
-# phase its edge belongs to: `request` says `phase = VoteRequest` although `not started`
-# implies it on reachable states; without it, an unreachable state (not started, phase
-# Ack) would send a vote_req tagged Ack, and the proof would fall back to the bounded
-# check, which still finds no counterexample.)
+# which hold in every state the invariant allows:
+# (The one-step proof ranges over all states allowed by the invariant of the coordinator,
+# `not started => phase = VoteRequest`: initially phase = VoteRequest; `request` sets
+# `started`, `vote` and `decide_abort` need it, and `decide_commit` and `ack` need a phase
+# past VoteRequest, which by the invariant itself only a started coordinator has.  Without
+# it, an unreachable state (not started, phase Ack) would send a vote_req tagged Ack.  An
+# earlier version wrote `phase = VoteRequest` into the guard of `request` to the same
+# effect; the invariant states the fact as a fact, checked inductive by ccverify.)
 #   1. monotone: each edge moves the phase forward or keeps it (request: VoteRequest ->
 #      VoteRequest; vote: <= Vote -> Vote; decide_*: <= Vote -> Decision; ack: >= Decision
 #      -> Ack; vote_req: VoteRequest -> Vote; decision: <= Vote -> Ack).
@@ -71,8 +73,9 @@ role Coordinator[1] {
   var commit: bool = false           # the decision, once phase >= Decision
   var acked: set[Participant]
   round (phase)
+  invariant not started => phase = VoteRequest   # checked inductive (see header)
 
-  action request when not started and phase = VoteRequest {
+  action request when not started {
     started := true
     broadcast vote_req() to Participant
   }

@@ -39,6 +39,59 @@ def body(stmt: str) -> str:
 
 # (id, model text, expected message fragment, line, col)
 CASES = [
+    # ---- invariants (role items `invariant E`, `invariant on MSG(...) from q => E`)
+    (
+        "invariant-not-bool",
+        edit(7, "  round (r) invariant r + 1"),
+        "an invariant must be a bool",
+        7,
+        23,
+    ),
+    ("invariant-unknown-name", edit(7, "  round (r) invariant z > 0"), "unknown name 'z'", 7, 23),
+    (
+        "invariant-unknown-message",
+        edit(7, "  round (r) invariant on pong(m) from q => m = r"),
+        "unknown message 'pong' (did you mean 'ping'?)",
+        7,
+        26,
+    ),
+    (
+        "invariant-binding-count",
+        edit(7, "  round (r) invariant on ping(m, n) from q => m = r"),
+        "message 'ping' has 1 field, 2 bound",
+        7,
+        26,
+    ),
+    (
+        "invariant-missing-arrow",
+        edit(7, "  round (r) invariant on ping(m) from q m = r"),
+        "expected one of ':', '=>', got 'm'",
+        7,
+        41,
+    ),
+    (
+        "invariant-binding-shadows-state",
+        edit(7, "  round (r) invariant on ping(r) from q => r = 0"),
+        "'r' is already a state variable of the role",
+        7,
+        31,
+    ),
+    (
+        "invariant-unknown-sender-role",
+        edit(7, "  round (r) invariant on ping(m) from q: Q => m = r"),
+        "unknown role 'Q'",
+        7,
+        42,
+    ),
+    (
+        "invariant-sender-role-required",
+        GOOD.replace("from q when", "from q: P when")
+        + "role Q[1] {\n  var s: 0..1 = 0\n  round (s)\n"
+        + "  invariant on ping(m) from q => m = s\n}\n",
+        "the sender's role is required because the model has 2 roles",
+        17,
+        29,
+    ),
     # ---- syntax
     ("missing-rhs", edit(1, "const N ="), "expected one of", 2, 1),
     ("bad-char", edit(2, "const MAXR = 2 $"), "unexpected character '$'", 2, 16),

@@ -164,6 +164,11 @@ def build_parser() -> argparse.ArgumentParser:
         c.add_argument(
             "--no-one-step", action="store_true", help="skip the unbounded one-step proof"
         )
+        c.add_argument(
+            "--no-strengthen",
+            action="store_true",
+            help="no automatic search for invariants when the one-step proofs fail",
+        )
         c.add_argument("--json", action="store_true", help="print one JSON object")
         c.add_argument(
             "--format",
@@ -593,6 +598,7 @@ def _check_options(args: argparse.Namespace) -> CheckOptions:
         timeout=args.timeout,
         smt2_dir=args.smt2,
         one_step=not args.no_one_step,
+        strengthen=not args.no_strengthen,
         symmetry=not args.no_symmetry,
     )
 

@@ -11,7 +11,7 @@ from dsl.errors import UsageError
 from dsl.ir import Expr, Model
 from verifier.core.budget import validate_timeout
 from verifier.core.crossing import CrossingResult
-from verifier.core.runtime import Trace
+from verifier.core.runtime import Message, Step, Trace
 
 if TYPE_CHECKING:  # the context a result carries; core never imports semantics at run time
     from verifier.semantics.interp import Interpreter
@@ -62,6 +62,9 @@ class CheckOptions:
     # Stop the explicit engine after this many search nodes (verdict unknown).
     max_nodes: int = 5_000_000
     one_step: bool = True  # try the unbounded one-step proof first
+    # When the one-step proofs fail, search for invariants that make one go through
+    # (Houdini over candidate templates; verifier.engines.unbounded, step 4).
+    strengthen: bool = True
     symmetry: bool = True  # explicit engine: canonicalise nodes under symmetric roles
 
     def __post_init__(self) -> None:
@@ -111,6 +114,54 @@ class Stats:
     per_bound: list[dict] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Proof:
+    """How a ``closed (all bounds)`` verdict was proven (docs/algorithm.md, "Unbounded
+    proofs"): ``method`` is one of :data:`PROOF_METHODS`; ``inferred`` the texts of the
+    inferred message rounds the proof used, ``invariants`` those of the invariants (all
+    checked inductive), ``k`` the depth of a k-induction proof."""
+
+    method: str
+    inferred: tuple[str, ...] = ()
+    invariants: tuple[str, ...] = ()
+    k: int | None = None
+
+    @property
+    def text(self) -> str:
+        out = self.method + (f" (k = {self.k})" if self.k is not None else "")
+        if self.invariants:
+            out += "; invariants: " + "; ".join(self.invariants)
+        if self.inferred:
+            out += "; inferred message rounds: " + "; ".join(self.inferred)
+        return out
+
+
+PROOF_METHODS = (
+    "one-step",
+    "one-step with inferred message rounds",
+    "one-step with invariants",
+    "one-step with inferred invariants",
+    "exhaustive exploration",
+)
+
+
+@dataclass(frozen=True)
+class InductionCex:
+    """A counterexample to induction: an event from a state satisfying the induction
+    hypothesis (``assumed``: invariants and inferred message rounds) that breaks it or a
+    local condition (``broken``).  ``step`` is None when an invariant fails in the
+    initial state.  ``receiver`` is the receiving process and its (arbitrary) state when
+    a sent message breaks a message invariant; ``other`` the in-flight message whose
+    invariant the event breaks."""
+
+    what: str
+    step: Step | None
+    broken: tuple[str, ...]
+    assumed: tuple[str, ...] = ()
+    receiver: tuple[str, tuple] | None = None
+    other: Message | None = None
+
+
 @dataclass
 class CheckResult:
     verdict: Verdict
@@ -125,6 +176,11 @@ class CheckResult:
     # For "closed (all bounds)" found by the one-step check: nothing more; for a bounded
     # "closed", the depth reached; for "unknown", where the check stopped.
     depth: int = 0
+    proof: Proof | None = None  # how "closed (all bounds)" was proven
+    # Why the unbounded proof failed (a verdict other than "closed (all bounds)"), or
+    # why the model's invariants are not inductive.
+    cti: InductionCex | None = None
+    notes: tuple[str, ...] = ()  # what the unbounded attempts found (e.g. invariants)
     # The first crossing bound B (docs/semantics.md, "Vacuity"), when computed: "closed up
     # to bound" with bound < B is vacuous (verifier.engines.vacuity).
     crossing: CrossingResult | None = None

@@ -24,7 +24,7 @@ from collections.abc import Callable
 
 from dsl.ir import Model
 from verifier.core.budget import Budget
-from verifier.core.result import CheckOptions, CheckResult, Engine, Stats, Verdict
+from verifier.core.result import CheckOptions, CheckResult, Engine, Proof, Stats, Verdict
 from verifier.core.runtime import GState, Round, Step, Trace
 from verifier.semantics.conditions import (
     Projections,
@@ -138,7 +138,7 @@ def explicit_check(
     if opts.one_step:
         proof = reachable_conditions(interp, budget)
         if proof:
-            return done(Verdict.CLOSED_ALL, reason=proof)
+            return done(Verdict.CLOSED_ALL, reason=proof, proof=Proof("exhaustive exploration"))
     has_witness: Callable[[Projections], bool | None]
     if targeted:
         has_witness = witnesses.exists

@@ -31,15 +31,27 @@ from verifier.core.result import CheckOptions, CheckResult, Engine, Stats, Verdi
 from verifier.semantics.conditions import projections, trace_violations
 from verifier.semantics.interp import Interpreter, ReplayError
 from verifier.smt.encbase import EncodingTimeout
-from verifier.smt.encode import OneStepEncoding, TraceEncoding
+from verifier.smt.encode import TraceEncoding
 from verifier.smt.query import CallCounter, Query
+
+
+def _allowed(method: str) -> str:
+    """What the states and messages of a one-step proof range over, besides types."""
+    if method in ("one-step with invariants", "one-step with inferred invariants"):
+        return "and message allowed by the invariants and inferred message rounds "
+    if method == "one-step with inferred message rounds":
+        return "with messages tagged as inferred "
+    return ""
 
 
 def one_step_proof(
     model: Model, opts: CheckOptions, *, interp: Interpreter | None = None
 ) -> CheckResult | None:
-    """The unbounded one-step proof alone (``--engine auto`` tries it first): the
-    ``closed (all bounds)`` result, or None when it fails or the solver cannot tell."""
+    """The unbounded proofs alone (``--engine auto`` tries them first;
+    verifier.engines.unbounded): the ``closed (all bounds)`` result naming its proof, or
+    None when they fail or the solver cannot tell."""
+    from verifier.engines.unbounded import prove_unbounded
+
     start = time.monotonic()
     budget = Budget(opts.timeout, start=start)
     counter = CallCounter()
@@ -47,15 +59,21 @@ def one_step_proof(
         interp = Interpreter(model, opts.rounds)
         interp.initial()
     env = Environment()
+    queries: list[Query] = []
+
+    def query(label: str) -> Query:
+        q = Query(env, opts.solver, label, budget=budget, dump_dir=opts.smt2_dir, counter=counter)
+        queries.append(q)
+        return q
+
     try:
-        one = OneStepEncoding(model, env, rounds=opts.rounds, budget=budget)
-        with Query(
-            env, opts.solver, "one-step", budget=budget, dump_dir=opts.smt2_dir, counter=counter
-        ) as q:
-            q.add(one.violation("any"))
-            if q.solve(where="(local conditions from every state)"):
-                return None
+        attempt = prove_unbounded(model, opts, env, query, budget, None, interp)
     except (EncodingTimeout, BudgetExhausted):
+        return None
+    finally:
+        for q in queries:
+            q.close()
+    if attempt.proof is None:
         return None
     stats = Stats(seconds=time.monotonic() - start, solver_calls=counter.calls)
     return CheckResult(
@@ -66,8 +84,11 @@ def one_step_proof(
         opts.solver,
         stats=stats,
         interp=interp,
-        reason="no event from any state breaks a local condition "
-        "(one-step proof, reordering lemma)",
+        reason=f"no event from any state {_allowed(attempt.proof.method)}breaks "
+        f"a local condition ({attempt.proof.method} proof, reordering lemma)",
+        proof=attempt.proof,
+        notes=tuple(attempt.notes),
+        cti=attempt.invariant_cti,
     )
 
 
@@ -95,6 +116,8 @@ def smt_check(
         queries.append(q)
         return q
 
+    extra: dict = {}
+
     def done(verdict: Verdict, **kw) -> CheckResult:
         stats.seconds = time.monotonic() - start
         stats.solver_calls = counter.calls
@@ -106,24 +129,30 @@ def smt_check(
             opts.solver,
             stats=stats,
             interp=interp,
-            **kw,
+            **{**extra, **kw},
         )
 
     depth = 0
     try:
+        attempt = None
         if opts.one_step:
-            one = OneStepEncoding(model, env, rounds=opts.rounds, budget=budget)
-            q = query("one-step")
-            q.add(one.violation("any"))
-            if not q.solve(where="(local conditions from every state)"):
+            from verifier.engines.unbounded import prove_unbounded
+
+            attempt = prove_unbounded(model, opts, env, query, budget, progress, interp)
+            if attempt.proof is not None:
                 return done(
                     Verdict.CLOSED_ALL,
-                    reason="no event from any state breaks a local condition "
-                    "(one-step proof, reordering lemma)",
+                    reason=f"no event from any state {_allowed(attempt.proof.method)}breaks "
+                    f"a local condition ({attempt.proof.method} proof, reordering lemma)",
+                    proof=attempt.proof,
+                    notes=tuple(attempt.notes),
+                    cti=attempt.invariant_cti,
                 )
+            extra["cti"] = attempt.invariant_cti or attempt.cti
+            extra["notes"] = tuple(attempt.notes)
             if progress:
                 progress(
-                    f"one-step proof fails ({time.monotonic() - start:.1f} s); "
+                    f"unbounded proofs fail ({time.monotonic() - start:.1f} s); "
                     f"checking bounded traces"
                 )
         set_phase("building the SMT encoding")  # NOTE(run-control): the backstop's words

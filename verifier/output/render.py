@@ -6,10 +6,10 @@ rounds and tags); nothing here prints: the CLI decides where text goes.
 
 from __future__ import annotations
 
-from verifier.core.result import CheckResult, Verdict, Violation
+from verifier.core.result import CheckResult, InductionCex, Proof, Verdict, Violation
 from verifier.core.runtime import Message, Step, Trace
 from verifier.core.values import format_value, to_json
-from verifier.semantics.conditions import fmt_round
+from verifier.semantics.conditions import fmt_round, step_violations
 from verifier.semantics.interp import Interpreter
 
 
@@ -109,6 +109,64 @@ def trace_json(interp: Interpreter, trace: Trace) -> list[dict]:
     return events
 
 
+def step_json(interp: Interpreter, step: Step) -> dict:
+    """One event as in :func:`trace_json`, with the whole pre- and post-state."""
+    role = interp.proc_role(step.proc)
+    out = trace_json(interp, Trace((step,), ()))[0]
+    out["pre"] = {d.name: to_json(d.ty, a) for d, a in zip(role.vars, step.pre)}
+    out["post"] = {d.name: to_json(d.ty, b) for d, b in zip(role.vars, step.post)}
+    return out
+
+
+def proof_json(proof: Proof) -> dict:
+    return {
+        "method": proof.method,
+        "text": proof.text,
+        "inferred_rounds": list(proof.inferred),
+        "invariants": list(proof.invariants),
+        "k": proof.k,
+    }
+
+
+def format_cti(interp: Interpreter, cti: InductionCex, full: bool = True) -> list[str]:
+    """A counterexample to induction in the trace's format: the sentence, the hypothesis,
+    the event from its (arbitrary) pre-state, and the other state or message involved."""
+    lines = [f"counterexample to induction: {cti.what}"]
+    if cti.assumed:
+        lines.append("  assumed: " + "; ".join(cti.assumed))
+    if cti.step is not None:
+        marks = step_violations(interp, 0, cti.step)
+        lines += format_step(interp, 0, cti.step, marks, full)
+    if cti.receiver is not None:
+        who, local = cti.receiver
+        role = interp.model.role(who.partition("[")[0])
+        state = ", ".join(f"{d.name}={format_value(d.ty, v)}" for d, v in zip(role.vars, local))
+        lines.append(f"       receiver {who} in state: {state}")
+    if cti.other is not None:
+        lines.append(f"       in flight: {format_message(interp, cti.other, direction='from')}")
+    lines.append("  breaks: " + "; ".join(cti.broken))
+    return lines
+
+
+def cti_json(interp: Interpreter, cti: InductionCex) -> dict:
+    out: dict = {
+        "what": cti.what,
+        "broken": list(cti.broken),
+        "assumed": list(cti.assumed),
+        "event": step_json(interp, cti.step) if cti.step is not None else None,
+    }
+    if cti.receiver is not None:
+        who, local = cti.receiver
+        role = interp.model.role(who.partition("[")[0])
+        out["receiver"] = {
+            "process": who,
+            "state": {d.name: to_json(d.ty, v) for d, v in zip(role.vars, local)},
+        }
+    if cti.other is not None:
+        out["in_flight"] = message_json(interp, cti.other)
+    return out
+
+
 def violations_json(interp: Interpreter, trace: Trace | None, violations) -> list[dict]:
     """Violated local conditions; ``event`` numbers the event from 1, as ``index`` does."""
     out = []
@@ -165,6 +223,9 @@ def result_json(result: CheckResult) -> dict:
         "solver": result.solver,
         "reason": result.reason,
         "depth": result.depth,
+        "proof": proof_json(result.proof) if result.proof else None,
+        "counterexample_to_induction": cti_json(interp, result.cti) if result.cti else None,
+        "notes": list(result.notes),
         "trace": trace_json(interp, result.trace) if result.trace else None,
         "violations": violations_json(interp, result.trace, result.violations),
         "timings": {"seconds": round(s.seconds, 3), "per_bound": per_bound_json(s)},

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from verifier.output.synth_report import report_json
 from verifier.synth.bounds import MARGIN
-from verifier.synth.pipeline import SynthRow
+from verifier.synth.pipeline import Status, SynthRow
 from verifier.synth.survey import Survey, answers
 
 
@@ -17,6 +17,26 @@ def _names(rows: list[SynthRow], limit: int = 6) -> str:
     if len(rows) > limit:
         names.append(f"… ({len(rows)} in all)")
     return ", ".join(names)
+
+
+def proof_counts(s: Survey) -> dict[str, int]:
+    """Over every protocol's monotone non-trivial closed rows: how many are closed for all
+    bounds, by each proof (docs/algorithm.md, "Unbounded proofs"), and how many remain
+    closed up to the bound only."""
+    out: dict[str, int] = {}
+    for e in s.entries:
+        if e.report is None:
+            continue
+        for r in e.report.rows:
+            if not (r.status.closed and r.nontrivial_monotone):
+                continue
+            if r.status is Status.CLOSED_ALL:
+                proof = r.result.proof if r.result is not None else None
+                key = proof.method if proof is not None else "unnamed"
+            else:
+                key = "closed up to the bound only"
+            out[key] = out.get(key, 0) + 1
+    return out
 
 
 def _unanswered(rows: list[SynthRow]) -> str:
@@ -70,6 +90,17 @@ def survey_markdown(s: Survey) -> str:
         f"pysmt {v.get('pysmt')}, Python {v.get('python')}; wall time {s.seconds:.0f} s.",
         "",
     ]
+    counts = proof_counts(s)
+    bounded = counts.pop("closed up to the bound only", 0)
+    total = sum(counts.values())
+    lines += [
+        "",
+        f"Unbounded proofs: {total} of the {total + bounded} monotone non-trivial closed "
+        f"rows are closed for all bounds"
+        + (" (" + ", ".join(f"{k}: {n}" for k, n in sorted(counts.items())) + ")" if counts else "")
+        + f"; {bounded} closed up to the bound only (their counterexamples to induction are "
+        f"in the JSON and in `ccverify synth`).",
+    ]
     return "\n".join(head + lines) + "\n"
 
 
@@ -114,5 +145,6 @@ def survey_json(s: Survey) -> dict:
         "attribute": s.attribute,
         "seconds": round(s.seconds, 3),
         "versions": s.versions,
+        "proofs": proof_counts(s),
         "protocols": out,
     }

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from verifier.core.result import Verdict
 from verifier.core.runtime import Trace
-from verifier.output.render import trace_json, violations_json
+from verifier.output.render import cti_json, format_cti, proof_json, trace_json, violations_json
 from verifier.semantics.conditions import fmt_round
 from verifier.semantics.interp import Interpreter
 from verifier.synth.attrs import Mono
 from verifier.synth.bounds import MARGIN
-from verifier.synth.pipeline import Status, SynthReport, SynthRow
+from verifier.synth.pipeline import Status, SynthReport, SynthRow, strip_message_rounds
 
 
 def _verdict(row: SynthRow) -> str:
@@ -43,7 +44,10 @@ def _evidence(row: SynthRow, bound: int) -> str:
     if row.result is not None:
         if row.status is Status.UNKNOWN:
             return row.note or row.result.reason
-        return f"{row.result.engine.value}, {row.result.stats.seconds:.1f} s"
+        how = f"{row.result.engine.value}, {row.result.stats.seconds:.1f} s"
+        if row.status is Status.CLOSED_ALL and row.result.proof is not None:
+            how = f"{row.result.proof.method}; {how}"
+        return how
     return ""
 
 
@@ -133,6 +137,17 @@ def format_report(rep: SynthReport, details: bool = True) -> str:
 def _details(rep: SynthReport) -> list[str]:
     out: list[str] = []
     for i, r in enumerate(rep.rows, 1):
+        proof = r.result.proof if r.result is not None else None
+        if r.status is Status.CLOSED_ALL and proof is not None:
+            out += ["", f"row {i}: {r.candidate.text}: closed for all bounds, by {proof.method}"]
+            out += [f"    invariant {t}" for t in proof.invariants]
+            out += [f"    inferred round {t}" for t in proof.inferred]
+        cti = r.result.cti if r.result is not None else None
+        if r.status is Status.CLOSED_BOUNDED and cti is not None:
+            model = rep.model if r.candidate.declared else strip_message_rounds(rep.model)
+            interp = Interpreter(model, r.candidate.rounds())
+            out += ["", f"row {i}: {r.candidate.text}: no unbounded proof"]
+            out += ["    " + line for line in format_cti(interp, cti)]
         if r.result is not None and r.result.trace and not r.status.closed:
             interp = Interpreter(rep.model, r.candidate.rounds())
             out += [
@@ -184,6 +199,12 @@ def row_json(rep: SynthReport, r: SynthRow) -> dict:
             "reason": res.reason,
             "engine": res.engine.value,
             "seconds": round(res.stats.seconds, 3),
+            "proof": proof_json(res.proof) if res.proof is not None else None,
+            "counterexample_to_induction": (
+                cti_json(Interpreter(rep.model, c.rounds()), res.cti)
+                if res.cti is not None and res.verdict is not Verdict.CLOSED_ALL
+                else None
+            ),
         }
         if res.trace is not None:
             interp = Interpreter(rep.model, c.rounds())

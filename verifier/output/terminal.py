@@ -22,7 +22,13 @@ from rich.text import Text
 from verifier.core.result import CheckResult, Verdict, Violation
 from verifier.core.runtime import Round, Step, Trace
 from verifier.output.explain import Reordering, deliveries, inversions
-from verifier.output.render import changed_vars, edge_location, event_label, format_message
+from verifier.output.render import (
+    changed_vars,
+    edge_location,
+    event_label,
+    format_cti,
+    format_message,
+)
 from verifier.semantics.conditions import fmt_round, plural
 from verifier.semantics.interp import Interpreter
 
@@ -171,6 +177,15 @@ def result_view(result: CheckResult, full: bool = False) -> list:
         out.append(Text(result.reason))
     if result.verdict is Verdict.CLOSED_BOUNDED and result.crossing is not None:
         out.append(Text(crossing_text(result), style="yellow" if result.vacuous else ""))
+    if result.proof is not None and (result.proof.inferred or result.proof.invariants):
+        for inv in result.proof.invariants:
+            out.append(Text(f"  invariant {inv}"))
+        for r in result.proof.inferred:
+            out.append(Text(f"  inferred round {r}"))
+    for note in result.notes:
+        out.append(Text(f"note: {note}", style="dim"))
+    if result.cti is not None:
+        out.append(Text("\n".join(format_cti(interp, result.cti)), style="dim"))
     out.append(stats_line(result))
     return out
 
