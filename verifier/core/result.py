@@ -207,8 +207,15 @@ class CheckResult:
         text = describe_verdict(self.verdict, self.bound)
         if self.vacuous and self.crossing is not None:
             lower = self.crossing.lower
-            text += " — vacuous: no message can cross rounds"
-            text += f" before bound {lower}" if lower is not None else " in any trace"
+            where = f" before bound {lower}" if lower is not None else " in any trace"
+            if self.verdict is Verdict.UNKNOWN:
+                # The partial result, not the verdict, is what can be vacuous.
+                text += (
+                    f" — its partial result (no counterexample within {self.depth} events) "
+                    f"is vacuous: no message can cross rounds{where}"
+                )
+            else:
+                text += f" — vacuous: no message can cross rounds{where}"
         return text
 
     @property
