@@ -24,7 +24,18 @@ from pygments.token import (
     Whitespace,
 )
 
-DECLARATIONS = ("const", "type", "message", "role", "var", "action", "on", "candidates", "observe")
+DECLARATIONS = (
+    "const",
+    "type",
+    "message",
+    "role",
+    "var",
+    "action",
+    "on",
+    "candidates",
+    "observe",
+    "invariant",
+)
 KEYWORDS = (
     "round", "when", "from", "as", "with", "send", "broadcast", "to", "except", "if",
     "then", "else", "let", "in", "skip", "forall", "exists", "count",

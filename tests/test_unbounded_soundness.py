@@ -90,7 +90,9 @@ SETTINGS = {
 }
 
 
-@settings(max_examples=50, **SETTINGS)
+# A deterministic sample of the 500-protocol run below (20: about a third of the
+# suite's slowest test before; the coverage check after it still holds).
+@settings(max_examples=20, **SETTINGS)
 @given(with_invariants())
 def test_no_unbounded_proof_is_refuted_sample(text):
     check_protocol(text, bound=2, strengthen=False)
