@@ -280,9 +280,10 @@ def _synth_parsers(sub) -> None:
         )
         p.add_argument(
             "--engine",
-            choices=["smt", "explicit"],
-            default="smt",
-            help="engine of the closure checks",
+            choices=["auto", "smt", "explicit"],
+            default="auto",
+            help="engine of the closure checks (default auto, as for check: the unbounded "
+            "proofs, then the explicit bounded search)",
         )
         p.add_argument(
             "--attr-engine",
