@@ -201,10 +201,6 @@ def _round_cell(interp: Interpreter, step: Step) -> Text:
     return Text(f"{fmt_round(pre)} -> {fmt_round(post)}", style="bold")
 
 
-def event_name(interp: Interpreter, step: Step) -> str:
-    return event_label(interp, step)
-
-
 def _crossing(interp: Interpreter, steps: tuple[Step, ...]) -> set[int]:
     """Positions of the events receiving a message that crosses a round boundary."""
     return {d.recv for d in deliveries(interp, steps) if d.crosses and d.recv is not None}
@@ -280,7 +276,7 @@ def _narrow_list(interp, steps, violations, full, kappas, numbers) -> Group:
         red = any(v.step == i for v in violations)
         head = Text.assemble(
             (f"{numbers[i] if numbers else i + 1:>{width}}  {step.proc} ", ""),
-            (event_name(interp, step), "bold red" if red else "bold"),
+            (event_label(interp, step), "bold red" if red else "bold"),
             "   round ",
             _round_cell(interp, step),
         )
@@ -312,7 +308,7 @@ def _wide_table(interp, steps, violations, full, kappas, numbers) -> Table:
             row.append(Text(fmt_round(kappas[i])))
         row += [
             Text(str(step.proc)),
-            Text(event_name(interp, step), style="bold red" if red else ""),
+            Text(event_label(interp, step), style="bold red" if red else ""),
             _round_cell(interp, step),
             Text("\n").join(lines) if lines else Text("-"),
         ]
@@ -322,7 +318,7 @@ def _wide_table(interp, steps, violations, full, kappas, numbers) -> Table:
 
 
 def _compact(interp: Interpreter, step: Step, red: bool, crossing: bool) -> Text:
-    text = Text(f"{step.proc} {event_name(interp, step)}", style="bold red" if red else "")
+    text = Text(f"{step.proc} {event_label(interp, step)}", style="bold red" if red else "")
     if step.consumed is not None:
         m = step.consumed
         text.append(

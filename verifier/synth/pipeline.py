@@ -480,15 +480,11 @@ class CheckTask:
 
 
 def run_tasks(
-    tasks: list[CheckTask], executor: Executor | None
+    tasks: list[CheckTask],
 ) -> Iterator[tuple[CheckResult | None, Confirmation | None, CrossingResult]]:
-    """The results of ``tasks`` in order: with an executor every task is submitted now and
-    the results are waited for as they are consumed; without one each task runs inline
-    when its result is consumed."""
-    if executor is None:
-        return (t() for t in tasks)
-    futures = [executor.submit(t) for t in tasks]
-    return (f.result() for f in futures)
+    """The results of ``tasks`` in order, each task run inline when its result is
+    consumed (with an executor, :func:`gather` waits for the submitted tasks instead)."""
+    return (t() for t in tasks)
 
 
 @dataclass
@@ -714,7 +710,7 @@ def synthesize(
     abort = True
     try:
         if executor is None:
-            report = complete(p, run_tasks(p.tasks, None), progress)
+            report = complete(p, run_tasks(p.tasks), progress)
         else:
             futures = [executor.submit(t) for t in p.tasks]
             report = complete(p, gather([(p, futures)], progress)[0], None)

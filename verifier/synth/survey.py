@@ -91,7 +91,7 @@ def run_survey(
         if executor is None:  # inline: each protocol's checks, reported as they finish
             for e, p in zip(entries, plans):
                 if p is not None:
-                    e.report = complete(p, run_tasks(p.tasks, None), progress)
+                    e.report = complete(p, run_tasks(p.tasks), progress)
         else:  # every protocol's checks at once, so the workers stay busy
             batches = [(p, [executor.submit(t) for t in p.tasks]) for p in plans if p is not None]
             results = iter(gather(batches, progress))
